@@ -1,0 +1,582 @@
+// Every check of the spec, over all claims at once (a duplicate invoice can hide in another
+// claim). Pure: claims and already-processed documents in, one report per claim out. Every flag
+// says in words what is wrong, with the values that made it so.
+import { addDays, daysBetween, isIsoDate } from './dates.ts';
+import { compareAmounts, matchClaim, type ClaimMatching, type Match, type PairAssessment } from './match.ts';
+import { currencyExponent, formatMoney, minorToDecimal } from './money.ts';
+import type { Claim, DocKind, Expense, ExpenseType, ExtractedFields, Extraction, Flag, FlagCode, FlagSeverity, ProcessedDocument } from './types.ts';
+import { containsFuzzy, normalizeVendor, vendorSimilarity, VENDOR_MATCH_THRESHOLD } from './vendor.ts';
+
+export type { Match } from './match.ts';
+
+export interface EvidenceDocument {
+  /** CLI: the file path; service: the document id. */
+  id: string;
+  claimId: string;
+  /** Display name / path. */
+  file: string;
+  sha256: string;
+  status: 'done' | 'failed';
+  error: { code: string; message: string } | null;
+  kind: DocKind | null;
+  /** Each field may be null. */
+  fields: ExtractedFields;
+  csr: Extraction['csr'];
+  /** Full text, for the branding check and the "no usable text" test. */
+  text: string;
+}
+
+export interface CheckConfig {
+  /** Major units; default 0.01. */
+  amountTolerance: number;
+  /** Fields read below this confidence raise LOW_CONFIDENCE; default 0.6. */
+  lowConfidence: number;
+  /** A claim is due this many days after usage_end; default 45. */
+  deadlineDays: number;
+  /** DEADLINE_SOON within this many days of the as-of date; default 7. */
+  deadlineSoonDays: number;
+  /**
+   * Per programme (the claim's `program`, exact, else case-insensitive): brand texts of which a
+   * POE document must show at least one. No entry, or an empty list: no branding check.
+   */
+  brandText: Record<string, string[]>;
+}
+
+export const DEFAULT_CHECK_CONFIG: Readonly<CheckConfig> = Object.freeze({
+  amountTolerance: 0.01,
+  lowConfidence: 0.6,
+  deadlineDays: 45,
+  deadlineSoonDays: 7,
+  brandText: {},
+});
+
+export interface ClaimReport {
+  claimId: string;
+  status: 'complete' | 'incomplete';
+  deadline: string;
+  expenses: Array<{ expenseId: string; type: ExpenseType; vendor: string; amount: number; currency: string; date: string; documentId: string | null; file: string | null }>;
+  documents: Array<{
+    documentId: string;
+    file: string;
+    kind: DocKind | null;
+    vendor: string | null;
+    amount: number | null;
+    currency: string | null;
+    /** For a matched document, the reading of an ambiguous date that the checks used. */
+    date: string | null;
+    invoiceNumber: string | null;
+    status: 'done' | 'failed';
+    expenseId: string | null;
+  }>;
+  matches: Match[];
+  /** Blocking first, then review, then info; within a severity by code, expense, document. */
+  flags: Flag[];
+}
+
+export const FLAG_SEVERITY: Record<FlagCode, FlagSeverity> = {
+  MISSING_INVOICE: 'blocking',
+  MISSING_CSR: 'blocking',
+  MISSING_POE: 'blocking',
+  AMOUNT_MISMATCH: 'blocking',
+  CURRENCY_MISMATCH: 'blocking',
+  DATE_OUTSIDE_PERIOD: 'blocking',
+  VENDOR_MISMATCH: 'blocking',
+  DUPLICATE_DOCUMENT: 'blocking',
+  UNREADABLE_DOCUMENT: 'blocking',
+  MIXED_CURRENCY: 'blocking',
+  CSR_TOTAL_MISMATCH: 'blocking',
+  POE_BRANDING_MISSING: 'review',
+  LOW_CONFIDENCE: 'review',
+  UNMATCHED_DOCUMENT: 'review',
+  DEADLINE_SOON: 'info',
+  DEADLINE_PASSED: 'blocking',
+};
+
+/** The spec table's order, used to sort flags of the same severity. */
+const FLAG_ORDER = Object.keys(FLAG_SEVERITY) as FlagCode[];
+const SEVERITY_ORDER: FlagSeverity[] = ['blocking', 'review', 'info'];
+
+/** A document with fewer letters and digits than this yields "no usable text". */
+export const MIN_USABLE_CHARS = 4;
+
+const EMPTY_FIELDS: ExtractedFields = { vendor: null, amount: null, currency: null, date: null, invoiceNumber: null };
+
+export function toEvidenceDocument(p: ProcessedDocument, claimId: string, id: string = p.file): EvidenceDocument {
+  return {
+    id,
+    claimId,
+    file: p.file,
+    sha256: p.sha256,
+    status: p.status,
+    error: p.error ? { code: p.error.code, message: p.error.message } : null,
+    kind: p.extraction?.kind ?? null,
+    fields: p.extraction?.fields ?? { ...EMPTY_FIELDS },
+    csr: p.extraction?.csr ?? null,
+    text: p.text,
+  };
+}
+
+export function resolveConfig(config?: Partial<CheckConfig>): CheckConfig {
+  const c = { ...DEFAULT_CHECK_CONFIG, ...stripUndefined(config ?? {}) };
+  for (const key of ['amountTolerance', 'lowConfidence', 'deadlineDays', 'deadlineSoonDays'] as const) {
+    if (!Number.isFinite(c[key]) || c[key] < 0) throw new RangeError(`check config ${key} must be a non-negative number, got ${String(c[key])}`);
+  }
+  return c;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** usage_end + 45 days (or `deadlineDays`). */
+export function deadlineOf(claim: Pick<Claim, 'usageEnd'>, config?: Partial<CheckConfig>): string {
+  return addDays(claim.usageEnd, config?.deadlineDays ?? DEFAULT_CHECK_CONFIG.deadlineDays);
+}
+
+/**
+ * The deadline flag of a claim, given whether any other blocking flag is open. Exported so a
+ * service that lets reviewers resolve flags can recompute it from the flags still open.
+ */
+export function deadlineFlag(claim: Claim, asOf: string, incomplete: boolean, config?: Partial<CheckConfig>): Flag | null {
+  if (!incomplete) return null;
+  const deadline = deadlineOf(claim, config);
+  const soonDays = config?.deadlineSoonDays ?? DEFAULT_CHECK_CONFIG.deadlineSoonDays;
+  const left = daysBetween(asOf, deadline);
+  if (left < 0) {
+    return flag('DEADLINE_PASSED', `the claim was due on ${deadline} (usage period ended ${claim.usageEnd}), ${-left} day${left === -1 ? '' : 's'} before ${asOf}, and is still incomplete`);
+  }
+  if (left <= soonDays) {
+    const when = left === 0 ? 'today' : `in ${left} day${left === 1 ? '' : 's'}`;
+    return flag('DEADLINE_SOON', `the claim is due ${when} (${deadline}) and is still incomplete`);
+  }
+  return null;
+}
+
+function flag(code: FlagCode, message: string, where: { expenseId?: string; documentId?: string; file?: string } = {}): Flag {
+  const f: Flag = { code, severity: FLAG_SEVERITY[code], message };
+  if (where.expenseId !== undefined) f.expenseId = where.expenseId;
+  if (where.documentId !== undefined) f.documentId = where.documentId;
+  if (where.file !== undefined) f.file = where.file;
+  return f;
+}
+
+const cmp = (a: string | undefined, b: string | undefined) => ((a ?? '') < (b ?? '') ? -1 : (a ?? '') > (b ?? '') ? 1 : 0);
+
+export function sortFlags(flags: Flag[]): Flag[] {
+  return [...flags].sort(
+    (a, b) =>
+      SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) ||
+      FLAG_ORDER.indexOf(a.code) - FLAG_ORDER.indexOf(b.code) ||
+      cmp(a.expenseId, b.expenseId) ||
+      cmp(a.documentId, b.documentId) ||
+      cmp(a.file, b.file) ||
+      cmp(a.message, b.message),
+  );
+}
+
+/** Readable: parsed, and some letters or digits came out of it. */
+export function isReadable(doc: EvidenceDocument): boolean {
+  return doc.status === 'done' && usableChars(doc.text) >= MIN_USABLE_CHARS;
+}
+
+function usableChars(text: string): number {
+  return (text.match(/[\p{L}\p{N}]/gu) ?? []).length;
+}
+
+function kindName(kind: DocKind | null): string {
+  return kind === 'csr' ? 'CSR' : kind === 'poe' ? 'POE document' : kind ?? 'document';
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSR arithmetic
+
+/**
+ * Problems with a CSR's sums, in words; empty when it adds up or cannot be checked. A line with
+ * hours and a rate must show hours × rate (any rounding to the minor unit is accepted); the lines
+ * must add up to the stated total (or the unrounded products must round to it).
+ */
+export function csrTotalProblems(doc: Pick<EvidenceDocument, 'csr' | 'fields'>): string[] {
+  const csr = doc.csr;
+  if (!csr || csr.lines.length === 0) return [];
+  const stated = csr.statedTotalMinor ?? doc.fields.amount?.value ?? null;
+  const currency = doc.fields.currency?.value ?? null;
+  const money = (m: number) => formatMoney(Math.round(m), currency);
+  const problems: string[] = [];
+  let sumLines = 0;
+  let sumExact = 0;
+  for (const line of csr.lines) {
+    sumLines += line.amountMinor;
+    if (line.hours !== null && line.rateMinor !== null) {
+      const exact = line.hours * line.rateMinor;
+      sumExact += exact;
+      if (Math.abs(line.amountMinor - exact) >= 1 - 1e-9) {
+        problems.push(`line "${line.description}": ${line.hours} h × ${money(line.rateMinor)} = ${money(exact)}, but the line shows ${money(line.amountMinor)}`);
+      }
+    } else {
+      sumExact += line.amountMinor;
+    }
+  }
+  if (stated !== null && sumLines !== stated && Math.abs(sumExact - stated) >= 1 - 1e-9) {
+    problems.push(`the ${plural(csr.lines.length, 'line')} add up to ${money(sumLines)}, but the stated total is ${money(stated)}`);
+  }
+  return problems;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Duplicates
+
+interface Backing {
+  claimId: string;
+  expenseId: string;
+  doc: EvidenceDocument;
+}
+
+/** Same invoice: normalised vendor + invoice number (letters and digits only) + amount. */
+export function invoiceKey(doc: Pick<EvidenceDocument, 'fields'>): string | null {
+  const f = doc.fields;
+  if (!f.vendor || !f.invoiceNumber || !f.amount) return null;
+  const number = f.invoiceNumber.value.toUpperCase().replace(/[^A-Z0-9]/g, '');
+  const vendor = normalizeVendor(f.vendor.value);
+  if (number === '' || vendor === '') return null;
+  return `${vendor}|${number}|${f.amount.value}|${(f.currency?.value ?? '').toUpperCase()}`;
+}
+
+function describeBacking(b: Backing, self: Backing): string {
+  const where = b.claimId === self.claimId ? `expense ${b.expenseId}` : `expense ${b.expenseId} of claim ${b.claimId}`;
+  return `${where} (${b.doc.file})`;
+}
+
+/** Duplicate reasons by `claimId \0 expenseId`. */
+function duplicateFlags(backings: Backing[]): Map<string, string[]> {
+  const groups = new Map<string, Backing[]>();
+  const add = (key: string, b: Backing) => {
+    const g = groups.get(key);
+    if (g) g.push(b);
+    else groups.set(key, [b]);
+  };
+  for (const b of backings) {
+    if (b.doc.sha256) add(`sha:${b.doc.sha256}`, b);
+    if (b.doc.kind === 'invoice') {
+      const k = invoiceKey(b.doc);
+      if (k) add(`inv:${k}`, b);
+    }
+  }
+  const reasons = new Map<string, string[]>();
+  for (const [key, group] of groups) {
+    if (group.length < 2) continue;
+    const sameFile = key.startsWith('sha:');
+    for (const b of group) {
+      // A copy of the same file is also the same invoice; say it once, as the stronger fact.
+      const others = group
+        .filter((o) => o !== b && (sameFile || !b.doc.sha256 || o.doc.sha256 !== b.doc.sha256))
+        .map((o) => describeBacking(o, b))
+        .sort();
+      if (others.length === 0) continue;
+      const what = sameFile
+        ? `the same file also backs ${others.join(', ')}`
+        : `the same invoice (${b.doc.fields.vendor!.value}, no. ${b.doc.fields.invoiceNumber!.value}, ${formatMoney(b.doc.fields.amount!.value, b.doc.fields.currency?.value ?? null)}) also backs ${others.join(', ')}`;
+      const id = `${b.claimId}\u0000${b.expenseId}`;
+      reasons.set(id, [...(reasons.get(id) ?? []), what]);
+    }
+  }
+  return reasons;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The checks
+
+interface ClaimWork {
+  claim: Claim;
+  docs: EvidenceDocument[];
+  readable: EvidenceDocument[];
+  matching: ClaimMatching;
+}
+
+/**
+ * Runs every check on every claim. Documents are tied to claims by `claimId`; documents of
+ * claims not in `claims` are ignored. Duplicate detection looks across all given claims.
+ *
+ * Decisions the spec leaves open:
+ * - A matched document with no amount / date / vendor read raises AMOUNT_MISMATCH /
+ *   DATE_OUTSIDE_PERIOD / VENDOR_MISMATCH saying so: the evidence is not shown to agree.
+ * - Across currencies the amounts are not compared (CURRENCY_MISMATCH says both amounts);
+ *   a document with no currency read is taken to be in the claimed currency.
+ * - DUPLICATE_DOCUMENT is about documents that back expenses. A second copy of a file that backs
+ *   nothing is not a duplicate backing; it is an UNMATCHED_DOCUMENT (review) whose message
+ *   names the copy it repeats.
+ * - POE_BRANDING_MISSING is raised only when the claim has readable POE (none: MISSING_POE).
+ * - LOW_CONFIDENCE covers matched invoices and CSRs, on the fields matching uses: amount, date,
+ *   currency, invoice number, and the vendor for invoices.
+ */
+export function checkClaims(input: { claims: Claim[]; documents: EvidenceDocument[]; asOf: string; config?: Partial<CheckConfig> }): ClaimReport[] {
+  const config = resolveConfig(input.config);
+  if (!isIsoDate(input.asOf)) throw new RangeError(`as-of date "${input.asOf}" is not a calendar date in YYYY-MM-DD form`);
+
+  const byClaim = new Map<string, EvidenceDocument[]>();
+  for (const d of input.documents) {
+    const list = byClaim.get(d.claimId);
+    if (list) list.push(d);
+    else byClaim.set(d.claimId, [d]);
+  }
+
+  const work: ClaimWork[] = input.claims.map((claim) => {
+    const docs = [...(byClaim.get(claim.claimId) ?? [])].sort((a, b) => cmp(a.file, b.file) || cmp(a.id, b.id));
+    const readable = docs.filter(isReadable);
+    const matching = matchClaim(claim, readable, { amountTolerance: config.amountTolerance });
+    return { claim, docs, readable, matching };
+  });
+
+  const backings: Backing[] = [];
+  for (const w of work) {
+    for (const m of w.matching.matches) {
+      const doc = w.docs.find((d) => d.id === m.documentId)!;
+      backings.push({ claimId: w.claim.claimId, expenseId: m.expenseId, doc });
+    }
+  }
+  const duplicates = duplicateFlags(backings);
+
+  return work.map((w) => buildReport(w, duplicates, input.asOf, config));
+}
+
+function buildReport(w: ClaimWork, duplicates: Map<string, string[]>, asOf: string, config: CheckConfig): ClaimReport {
+  const { claim, docs, readable, matching } = w;
+  const flags: Flag[] = [];
+  const matchByExpense = new Map(matching.matches.map((m) => [m.expenseId, m]));
+  const matchByDoc = new Map(matching.matches.map((m) => [m.documentId, m]));
+  const docById = new Map(docs.map((d) => [d.id, d]));
+  const chosenDate = new Map<string, string>();
+
+  // Unreadable documents
+  for (const d of docs) {
+    if (isReadable(d)) continue;
+    const why =
+      d.status === 'failed'
+        ? `could not be read${d.error ? `: ${d.error.message}` : ''}`
+        : 'yields no usable text (blank, a photo without text, or too faint to read)';
+    flags.push(flag('UNREADABLE_DOCUMENT', `the file ${why}`, { documentId: d.id, file: d.file }));
+  }
+
+  // One currency per claim
+  const currencies = [...new Set(claim.expenses.map((e) => e.currency))].sort();
+  if (currencies.length > 1) {
+    const per = currencies.map((c) => `${c} (${claim.expenses.filter((e) => e.currency === c).map((e) => e.expenseId).join(', ')})`);
+    flags.push(flag('MIXED_CURRENCY', `the claim's expenses are in ${currencies.length} currencies: ${per.join('; ')}; a claim has one currency`));
+  }
+
+  // Per expense
+  for (const e of claim.expenses) {
+    const m = matchByExpense.get(e.expenseId);
+    if (!m) {
+      flags.push(missingFlag(e, readable, matching, new Set(matchByDoc.keys())));
+      continue;
+    }
+    const d = docById.get(m.documentId)!;
+    const a = matching.assess(e.expenseId, d.id)!;
+    const at = { expenseId: e.expenseId, documentId: d.id, file: d.file };
+    const f = d.fields;
+    const docCurrency = f.currency?.value ? f.currency.value.toUpperCase() : null;
+    const claimed = formatMoney(e.amountMinor, e.currency);
+    const what = kindName(d.kind);
+
+    if (docCurrency !== null && docCurrency !== e.currency.toUpperCase()) {
+      const shown = f.amount ? ` (${formatMoney(f.amount.value, docCurrency)} against the claimed ${claimed})` : '';
+      flags.push(flag('CURRENCY_MISMATCH', `the ${what} is in ${docCurrency}, the expense is claimed in ${e.currency}${shown}`, at));
+    } else if (!f.amount) {
+      flags.push(flag('AMOUNT_MISMATCH', `no total could be read from the ${what}, so it does not show the claimed ${claimed}`, at));
+    } else {
+      const c = compareAmounts(f.amount.value, docCurrency, e.amountMinor, e.currency, config.amountTolerance);
+      if (!c.withinTolerance) {
+        const diff = formatMoney(Math.abs(c.diff) / 10 ** (c.exponent - currencyExponent(e.currency)), e.currency);
+        flags.push(
+          flag(
+            'AMOUNT_MISMATCH',
+            `${what} total ${formatMoney(f.amount.value, docCurrency ?? e.currency)} differs from the claimed ${claimed} by ${diff} (tolerance ${config.amountTolerance})`,
+            at,
+          ),
+        );
+      }
+    }
+
+    if (a.date) {
+      chosenDate.set(d.id, a.date.value);
+      if (!a.date.inPeriod) {
+        const readings = a.date.readings.length > 1 ? ` (none of the readings ${a.date.readings.join(', ')} is inside it)` : '';
+        const side = a.date.value < claim.usageStart ? 'before its start' : 'after its end';
+        flags.push(
+          flag(
+            'DATE_OUTSIDE_PERIOD',
+            `${what} date ${a.date.value} is outside the usage period ${claim.usageStart} – ${claim.usageEnd}, ${plural(a.date.daysOutside, 'day')} ${side}${readings}`,
+            at,
+          ),
+        );
+      }
+    } else {
+      flags.push(flag('DATE_OUTSIDE_PERIOD', `no date could be read from the ${what}, so it is not shown to fall inside the usage period ${claim.usageStart} – ${claim.usageEnd}`, at));
+    }
+
+    if (d.kind === 'invoice') {
+      if (!f.vendor) {
+        flags.push(flag('VENDOR_MISMATCH', `no vendor could be read from the invoice, so it is not shown to come from '${e.vendor}'`, at));
+      } else {
+        const s = a.vendorSimilarity ?? vendorSimilarity(f.vendor.value, e.vendor);
+        if (s < VENDOR_MATCH_THRESHOLD) {
+          flags.push(flag('VENDOR_MISMATCH', `invoice vendor '${f.vendor.value}' does not match the claimed vendor '${e.vendor}' (similarity ${s.toFixed(2)}, needs ${VENDOR_MATCH_THRESHOLD})`, at));
+        }
+      }
+    }
+
+    const low: string[] = [];
+    const used: Array<[string, ExtractedFields[keyof ExtractedFields]]> = [
+      ['amount', f.amount],
+      ['date', f.date],
+      ['currency', f.currency],
+      ['invoice number', f.invoiceNumber],
+    ];
+    if (d.kind === 'invoice') used.splice(1, 0, ['vendor', f.vendor]);
+    for (const [name, field] of used) {
+      if (!field || field.confidence >= config.lowConfidence) continue;
+      const shown = name === 'amount' ? formatMoney(Number(field.value), docCurrency) : String(field.value);
+      low.push(`${name} '${shown}' (${field.confidence.toFixed(2)})`);
+    }
+    if (low.length > 0) {
+      flags.push(flag('LOW_CONFIDENCE', `${what} fields read with low confidence (below ${config.lowConfidence}) and used anyway, please verify: ${low.join(', ')}`, at));
+    }
+
+    const dup = duplicates.get(`${claim.claimId}\u0000${e.expenseId}`);
+    if (dup) flags.push(flag('DUPLICATE_DOCUMENT', [...dup].sort().join('; and '), at));
+  }
+
+  // CSR arithmetic, matched or not
+  for (const d of readable) {
+    if (d.kind !== 'csr') continue;
+    const problems = csrTotalProblems(d);
+    if (problems.length === 0) continue;
+    const m = matchByDoc.get(d.id);
+    flags.push(flag('CSR_TOTAL_MISMATCH', problems.join('; '), { ...(m ? { expenseId: m.expenseId } : {}), documentId: d.id, file: d.file }));
+  }
+
+  // Invoices and CSRs that back nothing
+  for (const d of readable) {
+    if ((d.kind !== 'invoice' && d.kind !== 'csr') || matchByDoc.has(d.id)) continue;
+    flags.push(flag('UNMATCHED_DOCUMENT', unmatchedMessage(d, claim, matching, matchByDoc, docById), { documentId: d.id, file: d.file }));
+  }
+
+  // Proof of execution
+  const poes = readable.filter((d) => d.kind === 'poe');
+  if (poes.length === 0) {
+    const unreadable = docs.filter((d) => !isReadable(d)).length;
+    flags.push(flag('MISSING_POE', `the claim has no readable proof of execution (POE) document${unreadable > 0 ? `; ${plural(unreadable, 'document')} could not be read` : ''}`));
+  } else {
+    const brands = brandTextsFor(config.brandText, claim.program);
+    if (brands.length > 0 && !poes.some((d) => brands.some((b) => containsFuzzy(d.text, b)))) {
+      flags.push(
+        flag(
+          'POE_BRANDING_MISSING',
+          `none of the ${plural(poes.length, 'POE document')} (${poes.map((d) => d.file).join(', ')}) shows the brand text required by programme '${claim.program}': ${brands.map((b) => `'${b}'`).join(' or ')}`,
+        ),
+      );
+    }
+  }
+
+  // Completeness, then the deadline (which only counts when the claim is incomplete).
+  const incomplete = flags.some((f) => f.severity === 'blocking');
+  const dl = deadlineFlag(claim, asOf, incomplete, config);
+  if (dl) flags.push(dl);
+
+  const deadline = deadlineOf(claim, config);
+  return {
+    claimId: claim.claimId,
+    status: incomplete ? 'incomplete' : 'complete',
+    deadline,
+    expenses: claim.expenses.map((e) => {
+      const m = matchByExpense.get(e.expenseId);
+      return {
+        expenseId: e.expenseId,
+        type: e.type,
+        vendor: e.vendor,
+        amount: minorToDecimal(e.amountMinor, e.currency),
+        currency: e.currency,
+        date: e.date,
+        documentId: m?.documentId ?? null,
+        file: m?.file ?? null,
+      };
+    }),
+    documents: docs.map((d) => {
+      const currency = d.fields.currency?.value ? d.fields.currency.value.toUpperCase() : null;
+      return {
+        documentId: d.id,
+        file: d.file,
+        kind: d.kind,
+        vendor: d.fields.vendor?.value ?? null,
+        amount: d.fields.amount ? minorToDecimal(d.fields.amount.value, currency) : null,
+        currency,
+        date: chosenDate.get(d.id) ?? d.fields.date?.value ?? null,
+        invoiceNumber: d.fields.invoiceNumber?.value ?? null,
+        status: d.status,
+        expenseId: matchByDoc.get(d.id)?.expenseId ?? null,
+      };
+    }),
+    matches: [...matching.matches].sort((a, b) => cmp(a.expenseId, b.expenseId)),
+    flags: sortFlags(flags),
+  };
+}
+
+function brandTextsFor(table: Record<string, string[]>, program: string): string[] {
+  const exact = table[program];
+  const list = exact ?? Object.entries(table).find(([k]) => k.toLowerCase() === program.toLowerCase())?.[1] ?? [];
+  return list.map((b) => b.trim()).filter((b) => b !== '');
+}
+
+function missingFlag(e: Expense, readable: EvidenceDocument[], matching: ClaimMatching, matchedIds: ReadonlySet<string>): Flag {
+  const code: FlagCode = e.type === 'third_party' ? 'MISSING_INVOICE' : 'MISSING_CSR';
+  const want = e.type === 'third_party' ? 'invoice' : 'CSR';
+  const wantKind: DocKind = e.type === 'third_party' ? 'invoice' : 'csr';
+  const head = `expense ${e.expenseId} (${e.vendor}, ${formatMoney(e.amountMinor, e.currency)}, ${e.date}) has no matching ${want}`;
+  const candidates = readable.filter((d) => d.kind === wantKind);
+  const free = candidates.filter((d) => !matchedIds.has(d.id));
+  let tail: string;
+  if (candidates.length === 0) {
+    tail = `: the claim has no readable ${want}`;
+  } else if (free.length === 0) {
+    tail = candidates.length === 1 ? `: the claim's only ${want} backs another expense` : `: the claim's ${candidates.length} ${want}s all back other expenses`;
+  } else {
+    // An admissible free document would have been matched (the assignment is optimal), so the
+    // closest free one says why nothing fits.
+    const best = free
+      .map((d) => ({ d, a: matching.assess(e.expenseId, d.id) }))
+      .filter((x): x is { d: EvidenceDocument; a: PairAssessment } => x.a !== null)
+      .sort((x, y) => y.a.score - x.a.score || cmp(x.d.id, y.d.id))[0];
+    tail = best ? `; the closest unmatched ${want}, ${best.d.file} (score ${best.a.score.toFixed(2)}): ${best.a.reasons.join('; ')}` : '';
+  }
+  return flag(code, head + tail, { expenseId: e.expenseId });
+}
+
+function unmatchedMessage(
+  d: EvidenceDocument,
+  claim: Claim,
+  matching: ClaimMatching,
+  matchByDoc: Map<string, Match>,
+  docById: Map<string, EvidenceDocument>,
+): string {
+  const f = d.fields;
+  const facts = [f.vendor?.value, f.amount ? formatMoney(f.amount.value, f.currency?.value ?? null) : null, f.date?.value, f.invoiceNumber ? `no. ${f.invoiceNumber.value}` : null].filter(Boolean);
+  const what = `${kindName(d.kind)}${facts.length ? ` (${facts.join(', ')})` : ''}`;
+  const copyOf = [...matchByDoc.values()].map((m) => docById.get(m.documentId)!).find((o) => o.id !== d.id && o.sha256 !== '' && o.sha256 === d.sha256);
+  if (copyOf) {
+    return `an identical copy of ${copyOf.file}, which backs expense ${matchByDoc.get(copyOf.id)!.expenseId}; the copy backs nothing and is not counted twice`;
+  }
+  const type: ExpenseType = d.kind === 'csr' ? 'in_house' : 'third_party';
+  const eligible = claim.expenses.filter((e) => e.type === type);
+  if (eligible.length === 0) return `${what} matches no expense: the claim has no ${type} expense`;
+  const best = eligible
+    .map((e) => ({ e, a: matching.assess(e.expenseId, d.id) }))
+    .filter((x): x is { e: Expense; a: PairAssessment } => x.a !== null)
+    .sort((x, y) => y.a.score - x.a.score || cmp(x.e.expenseId, y.e.expenseId))[0];
+  if (!best) return `${what} matches no expense`;
+  if (best.a.admissible) return `${what} matches no expense: the closest, ${best.e.expenseId}, is backed by a document that fits it better`;
+  return `${what} matches no expense; the closest is ${best.e.expenseId} (score ${best.a.score.toFixed(2)}): ${best.a.reasons.join('; ')}`;
+}
