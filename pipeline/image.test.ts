@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import sharp from 'sharp';
+import zlib from 'node:zlib';
+import { ImageReadError, MAX_OCR_SIDE, believableDensity, imageInfo, planOcrScale, prepareForOcr, renderImagePage } from './image.ts';
+import { makeMultiPageTiff, renderTextImage } from '../test/fixtures/make.ts';
+
+/** A PNG that declares a size without carrying the pixels (decoders check the header first). */
+function pngHeaderOnly(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(zlib.crc32(body));
+    return Buffer.concat([len, body, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 0; // grayscale
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(Buffer.alloc(width + 1))), chunk('IEND', Buffer.alloc(0))]);
+}
+
+describe('planOcrScale', () => {
+  it('brings page-sized scans down to ~200 dpi and never up', () => {
+    expect(planOcrScale(2480, 3508, 300)).toEqual({ scale: 200 / 300, dpi: 200 });
+    expect(planOcrScale(4960, 7016, 600)).toEqual({ scale: 200 / 600, dpi: 200 });
+    expect(planOcrScale(1654, 2339, 200)).toEqual({ scale: 1, dpi: 200 });
+    expect(planOcrScale(1240, 1754, 150)).toEqual({ scale: 1, dpi: 150 });
+  });
+
+  it('keeps the pixels of receipts and photos whose text size is unknown', () => {
+    // A 300 dpi receipt (3 in wide) keeps its resolution: its print is small.
+    expect(planOcrScale(900, 2400, 300)).toEqual({ scale: 1, dpi: 300 });
+    // A phone photo of a receipt says 72 dpi: no believable density, nothing changes.
+    expect(planOcrScale(1000, 1800, null)).toEqual({ scale: 1, dpi: undefined });
+    // A tiny screenshot is not blown up.
+    expect(planOcrScale(789, 557, null).scale).toBe(1);
+  });
+
+  it('treats a large page-shaped image without density as a page and caps giant inputs', () => {
+    const page = planOcrScale(4000, 5657, null);
+    expect(page.scale).toBeCloseTo(2339 / 5657, 5);
+    expect(page.dpi).toBe(200);
+    const strip = planOcrScale(2000, 12000, null);
+    expect(12000 * strip.scale).toBeLessThanOrEqual(MAX_OCR_SIDE);
+  });
+
+  it('believes only densities that describe a physical document', () => {
+    expect(believableDensity(72, 4032, 3024)).toBeNull();
+    expect(believableDensity(96, 789, 557)).toBeNull();
+    expect(believableDensity(300, 2480, 3508)).toBe(300);
+    expect(believableDensity(600, 100, 100)).toBeNull();
+  });
+});
+
+describe('prepareForOcr', () => {
+  it('brings a 300 dpi page to 200 dpi, keeping colour and stating the density', async () => {
+    const img = await renderTextImage(['Invoice 1'], { dpi: 300, format: 'jpeg' });
+    const p = await prepareForOcr(img);
+    expect(p.dpi).toBe(200);
+    expect(p.width).toBe(Math.round(2480 * (200 / 300)));
+    expect(p.sourceWidth).toBe(2480);
+    const meta = await sharp(p.png).metadata();
+    expect(meta.format).toBe('png');
+    expect(meta.channels).toBe(3);
+    expect(meta.density).toBe(200);
+    // A grayscale scan stays one channel.
+    const gray = await sharp(img).greyscale().toColourspace('b-w').png().toBuffer();
+    expect((await sharp((await prepareForOcr(gray)).png).metadata()).channels).toBe(1);
+  });
+
+  it('leaves the resolution of a photo unknown instead of passing on its 72 dpi', async () => {
+    const photo = await sharp(await renderTextImage(['x'], { page: { width: 227, height: 400 }, dpi: 150 }))
+      .withDensity(72)
+      .jpeg()
+      .toBuffer();
+    const p = await prepareForOcr(photo);
+    expect(p.dpi).toBeUndefined();
+    // Below tesseract's credible range (70), so it treats the resolution as unknown.
+    expect((await sharp(p.png).metadata()).density ?? 0).toBeLessThan(70);
+  });
+
+  it('applies the EXIF orientation of a phone photo', async () => {
+    const img = await renderTextImage(['Receipt'], { page: { width: 227, height: 400 }, dpi: 100, rotate: 90, format: 'jpeg' });
+    const stored = await sharp(img).metadata();
+    expect(stored.width).toBeGreaterThan(stored.height!); // stored sideways
+    const p = await prepareForOcr(img);
+    expect(p.height).toBeGreaterThan(p.width); // upright again
+  });
+
+  it('flattens transparency onto white, not black', async () => {
+    const transparent = await sharp({ create: { width: 200, height: 100, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } })
+      .png()
+      .toBuffer();
+    const p = await prepareForOcr(transparent);
+    const stats = await sharp(p.png).stats();
+    expect(stats.channels[0]!.mean).toBeGreaterThan(250);
+  });
+
+  it('stretches a faint page in the contrast variant without thresholding it', async () => {
+    const img = await renderTextImage(['Faded TOTAL 12.00'], { page: { width: 227, height: 200 }, dpi: 200, faint: true });
+    const plain = await sharp((await prepareForOcr(img)).png).stats();
+    const contrast = await sharp((await prepareForOcr(img, { variant: 'contrast' })).png).stats();
+    const range = (s: Awaited<ReturnType<ReturnType<typeof sharp>['stats']>>) => s.channels[0]!.max - s.channels[0]!.min;
+    expect(range(contrast)).toBeGreaterThan(range(plain));
+    // Still grey levels, not a two-colour image.
+    const { data } = await sharp((await prepareForOcr(img, { variant: 'contrast' })).png).raw().toBuffer({ resolveWithObject: true });
+    expect(new Set(data).size).toBeGreaterThan(16);
+  });
+
+  it('refuses images larger than the pixel limit and undecodable bytes', async () => {
+    const err = await imageInfo(pngHeaderOnly(20000, 20000)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ImageReadError);
+    expect((err as ImageReadError).reason).toBe('too_large');
+    const bad = await prepareForOcr(Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3])).catch((e: unknown) => e);
+    expect(bad).toBeInstanceOf(ImageReadError);
+    expect((bad as ImageReadError).reason).toBe('corrupt');
+  });
+});
+
+describe('multi-page TIFF and previews', () => {
+  it('counts pages and renders each one', async () => {
+    const small = { page: { width: 200, height: 120 }, dpi: 100 } as const;
+    const first = await renderTextImage([{ text: 'ONE', size: 40, y: 80 }], small);
+    const second = await renderTextImage([], small);
+    const tiff = await makeMultiPageTiff([first, second]);
+    const info = await imageInfo(tiff);
+    expect(info.pages).toBe(2);
+    const p1 = await sharp(await renderImagePage(tiff, 1)).stats();
+    const p2 = await sharp(await renderImagePage(tiff, 2)).stats();
+    expect(p1.channels[0]!.min).toBeLessThan(60); // the text
+    expect(p2.channels[0]!.min).toBeGreaterThan(200); // blank
+    await expect(renderImagePage(tiff, 3)).rejects.toThrow(RangeError);
+    const preview = await sharp(await renderImagePage(first, 1, { maxWidth: 100 })).metadata();
+    expect(preview.width).toBe(100);
+  });
+});

@@ -1,0 +1,286 @@
+// Raster pages (PNG, JPEG, TIFF, WebP, and PDF pages rendered to pixels) prepared for OCR.
+//
+// Preparation, as measured in NOTES.md and bench/ocr.ts: turn by EXIF orientation, flatten alpha
+// onto white, keep colour, bring page-sized scans to ~200 dpi (faster than 300 and read as well),
+// never upscale small text into mush, and cap giant inputs. No hard threshold: tesseract binarises
+// better itself. A contrast pass (flat-field + stretch) runs only for pages that came back with
+// little text (faint or shadowed receipts); applied to every page it hurts the normal ones.
+
+import sharp, { type Sharp } from 'sharp';
+import type { OcrEngine, OcrPage } from './ocr.ts';
+import { alnumCount } from './lines.ts';
+
+/** Decoding refuses inputs above this many pixels (a 600 dpi A3 scan is ~70 M). */
+export const MAX_INPUT_PIXELS = 120_000_000;
+/** Longest side handed to OCR; beyond it pixels cost time and memory without reading better. */
+export const MAX_OCR_SIDE = 4200;
+/** Resolution page-sized scans are brought to before OCR. */
+export const OCR_TARGET_DPI = 200;
+/** Fewer letters and digits than this from the first pass triggers the contrast pass. */
+export const FAINT_TEXT_THRESHOLD = 300;
+
+export class ImageReadError extends Error {
+  override name = 'ImageReadError';
+  constructor(
+    message: string,
+    readonly reason: 'corrupt' | 'too_large',
+  ) {
+    super(message);
+  }
+}
+
+function open(input: Buffer | Uint8Array, page = 0): Sharp {
+  // 'error' tolerates libjpeg warnings (common in phone and scanner files) but not broken data.
+  return sharp(input, { page, limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' });
+}
+
+function wrapSharpError(err: unknown): never {
+  // libvips appends its warning log to the message; the CLI prints one line per error.
+  const msg = (err instanceof Error ? err.message : String(err)).split('\n').map((l) => l.trim()).filter(Boolean).slice(0, 2).join(' ');
+  if (/pixel limit|exceeds/i.test(msg)) throw new ImageReadError(`image is too large: ${msg}`, 'too_large');
+  throw new ImageReadError(`cannot decode image: ${msg}`, 'corrupt');
+}
+
+export interface ImageInfo {
+  pages: number;
+  /** Size of the first page as displayed (after EXIF orientation). */
+  width: number;
+  height: number;
+  /** Pixels per inch when the file states a believable one. */
+  density: number | null;
+  format: string;
+}
+
+export async function imageInfo(bytes: Buffer | Uint8Array): Promise<ImageInfo> {
+  let m;
+  try {
+    m = await open(bytes).metadata();
+  } catch (err) {
+    wrapSharpError(err);
+  }
+  if (!m.width || !m.height) throw new ImageReadError('image has no dimensions', 'corrupt');
+  if (m.width * m.height > MAX_INPUT_PIXELS) {
+    throw new ImageReadError(`image is too large: ${m.width}x${m.height} pixels`, 'too_large');
+  }
+  const swap = (m.orientation ?? 1) >= 5;
+  return {
+    pages: Math.max(1, m.pages ?? 1),
+    width: swap ? m.height : m.width,
+    height: swap ? m.width : m.height,
+    density: believableDensity(m.density, m.width, m.height),
+    format: m.format,
+  };
+}
+
+/**
+ * The stated density when it describes a physical document: 100–1200 dpi and a size between a
+ * receipt and A3. Cameras and screenshots say 72 or 96 whatever the subject is.
+ */
+export function believableDensity(density: number | undefined, width: number, height: number): number | null {
+  if (!density || density < 100 || density > 1200) return null;
+  const longIn = Math.max(width, height) / density;
+  const shortIn = Math.min(width, height) / density;
+  if (longIn < 2 || longIn > 18 || shortIn < 1.5) return null;
+  return density;
+}
+
+export interface OcrPlan {
+  /** Resize factor applied to the oriented image. */
+  scale: number;
+  /** Resolution after scaling, when known or inferred; tesseract estimates it otherwise. */
+  dpi: number | undefined;
+}
+
+/**
+ * How to resample an image for OCR. Page-sized scans (known density, or an unknown one on a
+ * large page-shaped image) go to ~200 dpi, downscaling only. Anything else keeps its pixels
+ * unless it exceeds MAX_OCR_SIDE, because its text size is unknown and upscaling blurs.
+ */
+export function planOcrScale(width: number, height: number, density: number | null): OcrPlan {
+  const long = Math.max(width, height);
+  const short = Math.min(width, height);
+  let scale = 1;
+  let dpi: number | undefined;
+  if (density) {
+    const pageLike = short / density >= 5.5; // wider than a receipt: a letter/A4/A5 page
+    scale = pageLike && density > OCR_TARGET_DPI * 1.15 ? OCR_TARGET_DPI / density : 1;
+    dpi = density * scale;
+  } else {
+    const aspect = long / short;
+    if (aspect > 1.2 && aspect < 1.6 && long > 2600) {
+      // A page photographed or scanned without a usable density: assume A4/Letter height.
+      scale = 2339 / long;
+      dpi = OCR_TARGET_DPI;
+    }
+  }
+  if (long * scale > MAX_OCR_SIDE) {
+    const s = MAX_OCR_SIDE / long;
+    if (dpi) dpi = (dpi / scale) * s;
+    scale = s;
+  }
+  return { scale, dpi: dpi ? Math.round(dpi) : undefined };
+}
+
+export type OcrVariant = 'plain' | 'contrast';
+
+function isGray(meta: { channels?: number; space?: string }): boolean {
+  return meta.space === 'b-w' || meta.space === 'grey16' || meta.channels === 1 || meta.channels === 2;
+}
+
+export interface PreparedImage {
+  /** PNG (grayscale for gray inputs and the contrast variant), density set when known. */
+  png: Buffer;
+  width: number;
+  height: number;
+  dpi: number | undefined;
+  variant: OcrVariant;
+  /** Size of the page before resampling (after EXIF orientation). */
+  sourceWidth: number;
+  sourceHeight: number;
+}
+
+export interface PrepareOptions {
+  /** 0-based page of a multi-page TIFF. */
+  page?: number;
+  variant?: OcrVariant;
+  /** Resolution of the input when the caller knows it (a PDF page it rendered). */
+  dpi?: number;
+  /**
+   * Turn the image this many degrees clockwise instead of following its EXIF orientation (an
+   * image taken out of a PDF: viewers ignore its EXIF and apply the page's /Rotate).
+   */
+  rotate?: 0 | 90 | 180 | 270;
+  /** Extra enlargement over the plan (small print read a second time). */
+  upscale?: number;
+}
+
+/** One page of an image file (or a rendered PDF page) as tesseract should see it. */
+export async function prepareForOcr(input: Buffer | Uint8Array, opts: PrepareOptions = {}): Promise<PreparedImage> {
+  const variant = opts.variant ?? 'plain';
+  try {
+    // The page's own metadata: a TIFF's pages may differ in size and density.
+    const pageMeta = await open(input, opts.page ?? 0).metadata();
+    if (!pageMeta.width || !pageMeta.height) throw new ImageReadError('image has no dimensions', 'corrupt');
+    const swap = opts.rotate === undefined ? (pageMeta.orientation ?? 1) >= 5 : opts.rotate % 180 !== 0;
+    const w0 = swap ? pageMeta.height : pageMeta.width;
+    const h0 = swap ? pageMeta.width : pageMeta.height;
+    const density = opts.dpi ?? believableDensity(pageMeta.density, w0, h0);
+    const plan = planOcrScale(w0, h0, density);
+    if (opts.upscale && opts.upscale > 1) {
+      const factor = Math.min(opts.upscale, MAX_OCR_SIDE / (Math.max(w0, h0) * plan.scale));
+      plan.scale *= Math.max(1, factor);
+      if (plan.dpi) plan.dpi = Math.round(plan.dpi * Math.max(1, factor));
+    }
+    let img = open(input, opts.page ?? 0);
+    img = opts.rotate === undefined ? img.autoOrient() : opts.rotate ? img.rotate(opts.rotate) : img;
+    img = img.flatten({ background: '#ffffff' });
+    if (plan.scale !== 1) {
+      img = img.resize({ width: Math.max(1, Math.round(w0 * plan.scale)), kernel: plan.scale < 1 ? 'lanczos3' : 'cubic' });
+    }
+    // Colour stays colour: tesseract thresholds each channel and keeps the one that separates ink
+    // from paper best, which reads coloured receipts better than our grayscale did (SROIE: 72
+    // totals of 99 in colour, 67 in grayscale) at no measurable cost in time.
+    img = variant === 'contrast' ? await flattenIllumination(img) : img.toColourspace(isGray(pageMeta) ? 'b-w' : 'srgb');
+    // Unknown resolution must reach tesseract as unknown: a PNG otherwise carries the 72 dpi
+    // that cameras write, tesseract believes it and reads worse (SROIE: 68 totals of 99 at
+    // "72 dpi", 73 with the resolution left to tesseract, as with the untouched JPEG).
+    img = img.withDensity(plan.dpi ?? 1);
+    const { data, info } = await img.png({ compressionLevel: 1, adaptiveFiltering: false }).toBuffer({ resolveWithObject: true });
+    return { png: data, width: info.width, height: info.height, dpi: plan.dpi, variant, sourceWidth: w0, sourceHeight: h0 };
+  } catch (err) {
+    if (err instanceof ImageReadError) throw err;
+    wrapSharpError(err);
+  }
+}
+
+/**
+ * Divides the page by its own heavily blurred copy (a flat-field correction), which removes
+ * shadows and uneven fading, then stretches what is left to the full range. Measured on a faded,
+ * shadowed receipt: plain and CLAHE lost the lower half, this read every line.
+ */
+async function flattenIllumination(img: Sharp): Promise<Sharp> {
+  const { data, info } = await img.toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
+  const raw = { width: info.width, height: info.height, channels: info.channels };
+  const sigma = Math.max(8, Math.round(Math.min(info.width, info.height) / 40));
+  const bg = await sharp(data, { raw }).blur(sigma).toColourspace('b-w').raw().toBuffer();
+  if (bg.length !== data.length) throw new Error(`background estimate has ${bg.length} bytes, expected ${data.length}`);
+  const out = Buffer.allocUnsafe(data.length);
+  for (let i = 0; i < data.length; i++) {
+    const v = (data[i]! * 255) / Math.max(1, bg[i]!);
+    out[i] = v > 255 ? 255 : v;
+  }
+  return sharp(out, { raw }).normalise().toColourspace('b-w');
+}
+
+/** Letters and digits read with some confidence: how much a reading is worth. */
+export function ocrScore(page: OcrPage): number {
+  let score = 0;
+  for (const line of page.lines) for (const w of line.words) score += alnumCount(w.text) * w.confidence;
+  return score;
+}
+
+export interface OcrImageResult extends OcrPage {
+  variant: OcrVariant;
+  /** Size of the page before resampling; `width`/`height` are what OCR saw. */
+  sourceWidth: number;
+  sourceHeight: number;
+}
+
+/** Median height in pixels of the words (2+ letters or digits) OCR found; 0 when none. */
+export function medianWordHeight(page: OcrPage): number {
+  const hs = page.lines
+    .flatMap((l) => l.words)
+    .filter((w) => alnumCount(w.text) >= 2)
+    .map((w) => w.box.h * page.height)
+    .sort((a, b) => a - b);
+  return hs.length ? hs[Math.floor(hs.length / 2)]! : 0;
+}
+
+/** Word height (px) below which print is too small for tesseract; it reads best near 25–35 px. */
+export const SMALL_TEXT_PX = 15;
+const TARGET_TEXT_PX = 26;
+
+/**
+ * OCR of one page image with two measured second passes, each kept only when it reads more:
+ * - small print (screenshots, receipts photographed from afar): words under SMALL_TEXT_PX tall
+ *   are read again enlarged to ~TARGET_TEXT_PX (a 789 px screenshot: confidence 0.67 → 0.86);
+ * - faint or shadowed pages: fewer than FAINT_TEXT_THRESHOLD letters and digits are read again
+ *   with the contrast variant (SROIE: totals found 73 → 81 of 99).
+ */
+export async function ocrImage(engine: OcrEngine, input: Buffer | Uint8Array, opts: PrepareOptions = {}): Promise<OcrImageResult> {
+  const plain = await prepareForOcr(input, { ...opts, variant: 'plain' });
+  const source = { sourceWidth: plain.sourceWidth, sourceHeight: plain.sourceHeight };
+  let best: OcrImageResult = { ...(await engine.recognize(plain.png, { dpi: plain.dpi })), variant: 'plain', ...source };
+  let upscale = 1;
+  const textHeight = medianWordHeight(best);
+  if (textHeight > 0 && textHeight < SMALL_TEXT_PX) {
+    const factor = Math.min(3, TARGET_TEXT_PX / textHeight);
+    if (factor >= 1.4 && Math.max(plain.width, plain.height) * factor <= MAX_OCR_SIDE) {
+      const big = await prepareForOcr(input, { ...opts, variant: 'plain', upscale: factor });
+      const reread = await engine.recognize(big.png, { dpi: big.dpi });
+      if (ocrScore(reread) > ocrScore(best)) {
+        best = { ...reread, variant: 'plain', ...source };
+        upscale = factor;
+      }
+    }
+  }
+  if (alnumCount(best.text) >= FAINT_TEXT_THRESHOLD) return best;
+  const contrast = await prepareForOcr(input, { ...opts, variant: 'contrast', upscale });
+  const second = await engine.recognize(contrast.png, { dpi: contrast.dpi });
+  return ocrScore(second) > ocrScore(best) ? { ...second, variant: 'contrast', ...source } : best;
+}
+
+/** A page of an image file as PNG for previews: oriented, flattened, at most `maxWidth` wide. */
+export async function renderImagePage(bytes: Buffer | Uint8Array, pageNumber = 1, opts: { maxWidth?: number } = {}): Promise<Buffer> {
+  const info = await imageInfo(bytes);
+  if (!Number.isInteger(pageNumber) || pageNumber < 1 || pageNumber > info.pages) {
+    throw new RangeError(`page ${pageNumber} does not exist (the image has ${info.pages})`);
+  }
+  try {
+    let img = open(bytes, pageNumber - 1).autoOrient().flatten({ background: '#ffffff' });
+    if (opts.maxWidth) img = img.resize({ width: opts.maxWidth, withoutEnlargement: true });
+    return await img.png().toBuffer();
+  } catch (err) {
+    wrapSharpError(err);
+  }
+}
