@@ -1,0 +1,368 @@
+// The document's total: every amount is a candidate, ranked by the words that label it
+// (total, amount due, Totaal, Montant TTC … against subtotal, tax, change, cash …), its place
+// on the page, and whether the other amounts add up to it (subtotal + tax, cash − change).
+import { currencyExponent } from '../money.ts';
+import { labelsFor, weigh, type DocContext, type Label } from './context.ts';
+import { markerToCode } from './currency.ts';
+import type { MoneyMention } from './money-scan.ts';
+import { decimalToMinorLoose, parseNumber } from './number.ts';
+import { squash } from './text.ts';
+
+// Labels that name the total. Weights are log-odds-like: 6 is "this is the total", 3 "likely".
+const TOTAL_POSITIVE: [RegExp, number][] = [
+  [/\b(grand|gross|final|invoice|bill|order) total\b/, 6],
+  [/\btotal (amount )?(due\b|payab|to pay\b|to be paid\b|owing\b)/, 6.5],
+  [/\b(amount|balance|sum|total) (now )?(due\b|payab|owing\b)/, 6],
+  [/\bnet+ (amount )?payab|\bamount to (be )?pa(y|id)\b|\bto (be )?pa(y|id)\b/, 5.5],
+  [/\btotal (amount|sales|price|value|invoice|bill|charges?|rm|payment|cost|sum|inc|incl|inci|including|inclusive|after)\b/, 5.5],
+  [/\b(montant|total) ttc\b|\bnet a payer\b|\btotal a payer\b|\bmontant a payer\b|\bmontant total\b|\btotal facture\b/, 6],
+  [/\bsomme a payer\b/, 5.5],
+  [/\b(gesamtbetrag|rechnungsbetrag|endbetrag|gesamtsumme|zahlbetrag|bruttobetrag|rechnungssumme)\b|\bzu zahlen\b|\bgesamt brutto\b/, 6],
+  [/\btotaal(bedrag)?\b|\bte betalen\b|\bfactuur ?totaal\b|\beindtotaal\b/, 5.5],
+  [/\bimporte total\b|\btotal a pagar\b|\btotale (da pagare|fattura|documento|complessivo)\b|\bvalor total\b|\btotal geral\b/, 6],
+  [/\bnet+ total\b|\btotal net+\b(?! ?(ht|excl|before))/, 4.5],
+  [/\b(total|amount) (rounded|after rounding)\b|\brounded (total|amount)\b/, 6],
+  [/\btotal\b|\btotale\b|\bgesamt\b|\bsumme\b/, 4],
+  [/\bamount\b|\bmontant\b|\bbedrag\b|\bbetrag\b|\bimporte\b|\bimporto\b/, 1.5],
+  [/\bbalance\b|\bsaldo\b|\bsolde\b/, 1],
+  [/\b(incl?|inci|inc1|incl\w*|includ\w*)\.?( of)?\s*(\d+ ?% ?)?(gst|[g6b][s5][t7]|vat|tax|taxes|btw|mwst|tva|iva|sst)|\b(gst|vat|tax) incl|\bttc\b|\binkl\.? (mwst|ust)\b/, 1.5],
+  [/\b(ttl|tl|tot|totl|g\.? ?total)\b/, 3.5],
+];
+
+const TAX_RULE: [RegExp, number] = [/\b(tax|taxes|vat|gst|[g6][s5][t7]|sst|tva|btw|mwst|ust|iva|igst|cgst|sgst|utgst|cess|hst|pst|qst|service tax|service charge|svc chg|s\.?c\.?)\b/, -4.5];
+const TOTAL_NEGATIVE: [RegExp, number][] = [
+  // "GST 6% included in total", "Total includes 6% GST": the tax inside the total.
+  [/\bincluded in (the )?total\b|\btotal includes?\b/, -6],
+  [/\bsub ?-?total|\bsubtotaal\b|\bzwischensumme\b|\bsous-?total\b|\bsubtotale\b|\btotal partiel\b|\bsubt\b/, -7],
+  [/\bexcl(\.|usive|uding)?\b|\bexclusief\b|\bex\.? ?(gst|vat|tax|btw)\b|\bbefore tax\b|\bpre-?tax\b|\bzonder btw\b|\bhors tax|\b(montant|total|prix) ht\b|\bht\b|\bnetto\b|\bnettobetrag\b|\bnet amount\b|\bimponible\b|\bgrondslag\b|\btaxable\b/, -5],
+  TAX_RULE,
+  [/\b(discount|disc|rabatt|korting|remise|descuento|sconto|savings?|saved|promo|voucher|coupon)\b/, -5],
+  [/\b(change|kembali|baki|wechselgeld|rendu|rendue|cambio|resto)\b/, -7],
+  [/\b(cash|tendered|tunai|payment|(?<!to be |be )paid|betaald|bezahlt|paye|pagado|card|visa|master ?card|credit card|debit|eftpos|amex|received|bayar|tender|gegeven)\b/, -3],
+  [/\bround(ing)?\b|\br[o0]u[nr]ding\b|\bround(ing)? adj|\badj(ustment)?\b|\bafronding\b|\barrondi/, -5],
+  [/\b(previous|prior|opening|last|old) (balance|bal)\b|\bbalance (b\/f|brought forward|forward|carried)\b|\barrears\b|\bvorheriger saldo\b/, -7],
+  [/\b(qty|quantity|quantite|menge|aantal|items?|pcs|pieces|units?|count|no\.? of|nos)\b/, -6],
+  [/\b(deposit|advance|aanbetaling|acompte|anzahlung)\b/, -3],
+  [/\b(unit price|price|prix|prijs|preis|rate|each|per|tarif|u\.p\.?|p\.u\.?)\b/, -2],
+  [/\bcredits?\b|\brefund\b/, -2.5],
+  [/\b(points?|bonus|reward)\b/, -4],
+  [/\b(tip|gratuity)\b/, -3],
+  [/\bweight|\bkg\b|\bliters?\b|\blitres?\b/, -3],
+  [/\d+(?:[.,]\d+)? ?%/, -1.5],
+];
+
+const HEADER_POSITIVE: [RegExp, number][] = [
+  [/\b(total|totaal|amount|montant|bedrag|betrag|importe|importo|sum)\b/, 1],
+  [/\bttc\b|\bincl/, 1],
+];
+const HEADER_NEGATIVE: [RegExp, number][] = [
+  [/\b(tax|vat|tva|btw|mwst|gst|iva)\b|\bht\b|\bexcl|\bnet\b|\bgrondslag\b/, -2.5],
+  [/\b(price|rate|unit|prix|prijs|preis|qty|quantity|aantal|menge|disc)\b/, -2],
+];
+
+export interface AmountPick {
+  mention: MoneyMention;
+  score: number;
+  minor: number;
+  /** The decimal printed, for currency-exponent conversion once the currency is known. */
+  decimal: string;
+  confidence: number;
+  note: string;
+  /** Currency named on the total's row or column ("Total EUR", "Montant EUR TTC"). */
+  labelCurrency: string | null;
+  /** A total-like label speaks for it (not only position or size). */
+  labelled: boolean;
+}
+
+interface Scored {
+  m: MoneyMention;
+  score: number;
+  labelScore: number;
+  why: string[];
+  labels: Label[];
+}
+
+const centsMemo = new WeakMap<MoneyMention, number>();
+function cents(m: MoneyMention): number {
+  let v = centsMemo.get(m);
+  if (v === undefined) {
+    v = decimalToMinorLoose(m.decimal, 2);
+    centsMemo.set(m, v);
+  }
+  return v;
+}
+
+/** Values made by combining two amounts (a + b, a − b …), with the pairs that make them. */
+function combos(as: Scored[], bs: Scored[], f: (a: number, b: number) => number | null): Map<number, [Scored, Scored][]> {
+  const out = new Map<number, [Scored, Scored][]>();
+  for (const a of as) {
+    for (const b of bs) {
+      if (a === b) continue;
+      const v = f(cents(a.m), cents(b.m));
+      if (v === null) continue;
+      out.set(v, [...(out.get(v) ?? []), [a, b]]);
+    }
+  }
+  return out;
+}
+
+function madeOf(map: Map<number, [Scored, Scored][]>, v: number, s: Scored): boolean {
+  return (map.get(v) ?? []).some(([a, b]) => a !== s && b !== s);
+}
+
+function labelScore(labels: Label[]): { score: number; why: string[] } {
+  let score = 0;
+  const why: string[] = [];
+  for (const l of labels) {
+    if (l.where === 'header') {
+      const p = weigh(l.norm, HEADER_POSITIVE);
+      const n = weigh(l.norm, HEADER_NEGATIVE);
+      // A tax summary table ("GST Summary | Amount | Tax") lists parts of the total.
+      const summary = l.rowNorm && /\b(summary|gst code|tax code|vat code|tax rate|vat rate|btw %|mwst %)\b/.test(l.rowNorm) ? -3 : 0;
+      score += p.score + n.score + summary;
+      if (p.hits.length || n.hits.length) why.push(`column "${l.norm}"`);
+      continue;
+    }
+    const neg = weigh(l.norm, TOTAL_NEGATIVE);
+    // Only the strongest positive counts (labels repeat words: "total amount due"), and a tax
+    // word after "incl." is not a tax line.
+    const best = Math.max(0, ...TOTAL_POSITIVE.filter(([re]) => re.test(l.norm)).map(([, w]) => w));
+    const incl = /\b(incl?|inci|inc1|incl\w*|includ\w*)\.?( of)?\s*(\d+ ?% ?)?(gst|[g6b][s5][t7]|vat|tax|taxes|btw|mwst|tva|iva|sst)|\b(gst|vat|tax) incl|\binkl/.test(l.norm) && !/\bincluded in (the )?total\b|\btotal includes?\b/.test(l.norm);
+    let negScore = neg.score;
+    if (incl) negScore = TOTAL_NEGATIVE.filter((r) => r !== TAX_RULE && r[0].test(l.norm)).reduce((sum, [, w]) => sum + w, 0);
+    const factor = l.where === 'left' ? 1 : l.where === 'row' ? 0.85 : 0.6;
+    const s = (best + (incl ? 1.5 : 0) + negScore) * factor;
+    score += s;
+    if (best || negScore) why.push(`"${l.norm}"`);
+  }
+  return { score, why };
+}
+
+function oneDigitApart(a: number, b: number): boolean {
+  const x = String(Math.abs(a));
+  const y = String(Math.abs(b));
+  if (x.length !== y.length || a === b) return false;
+  let diff = 0;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) diff++;
+  return diff === 1;
+}
+
+/**
+ * OCR misreads digits of the total itself ("166.00" for 165.00). When the chosen total, read by
+ * OCR, is backed by nothing else on the receipt while a value one digit away is backed twice
+ * (paid with no change, subtotal with no tax, printed again), that value is the total.
+ */
+function ocrMisreadTotal(
+  best: Scored,
+  scored: Scored[],
+  kinds: { payments: Scored[]; change: Scored[]; subtotals: Scored[]; taxes: Scored[] },
+): Scored | null {
+  if (best.m.row.method !== 'ocr') return null;
+  // A total that other amounts already explain (rounding, cash − change, subtotal + tax) stays.
+  if (best.why.some((w) => /rounding|rounded|cash − change|subtotal \+ tax|before payments/.test(w))) return null;
+  const v = cents(best.m);
+  const noChange = kinds.change.every((g) => cents(g.m) === 0);
+  const noTax = kinds.taxes.every((t) => cents(t.m) === 0);
+  const support = (value: number, except: Scored) =>
+    scored.filter(
+      (o) =>
+        o !== except &&
+        cents(o.m) === value &&
+        o.m.fractionDigits === best.m.fractionDigits &&
+        ((noChange && kinds.payments.includes(o)) || (noTax && kinds.subtotals.includes(o)) || o.labelScore >= 3),
+    ).length;
+  if (support(v, best) > 0) return null;
+  const rivals = scored.filter(
+    (o) => o !== best && o.m.row.method === 'ocr' && o.m.fractionDigits === best.m.fractionDigits && (o.labelScore >= 0 || kinds.payments.includes(o) || kinds.subtotals.includes(o)) && oneDigitApart(cents(o.m), v) && support(cents(o.m), o) + 1 >= 2,
+  );
+  if (rivals.length === 0) return null;
+  const values = new Set(rivals.map((r) => cents(r.m)));
+  if (values.size !== 1) return null;
+  return rivals.sort((a, b) => b.score - a.score)[0]!;
+}
+
+/** Picks the total among the document's amounts; null when there is no amount at all. */
+export function pickTotal(ctx: DocContext): AmountPick | null {
+  const all = ctx.money.filter((m) => Math.abs(Number(m.decimal)) < 1e9);
+  if (all.length === 0) return null;
+  const hasDecimals = all.some((m) => m.fractionDigits === 2);
+  const lastPage = Math.max(...all.map((m) => m.row.page));
+  const scored: Scored[] = [];
+  for (const m of all) {
+    const labels = labelsFor(ctx, m.span);
+    const ls = labelScore(labels);
+    let score = ls.score;
+    const why = [...ls.why];
+    // Integers without a currency marker are more often quantities, codes or counts.
+    if (m.fractionDigits === 0 && !m.grouped) score -= hasDecimals ? (m.code ? 2 : 4) : m.code ? 0 : 1.5;
+    if (m.fractionDigits !== 0 && m.fractionDigits !== 2 && !m.code) score -= 3;
+    if (m.negative) score -= 2;
+    if (m.code) score += 0.5;
+    if (m.repaired) score -= 0.5;
+    // Lower on the page and on the last page is where totals are printed.
+    const y = m.row.box.y;
+    score += 1.2 * y;
+    // Totals are often printed larger.
+    const tokenH = Math.max(...m.row.tokens.slice(m.span.start, m.span.end).map((t) => t.box.h));
+    const big = tokenH / (ctx.view.medianHeight || tokenH) - 1;
+    if (big > 0.25 && ls.score > 0) {
+      score += Math.min(1.5, 1.5 * big);
+      why.push('large type');
+    }
+    if (m.row.page === lastPage) score += 0.5;
+    // The rightmost amount of a row is the row's total (qty | price | tax | total).
+    const rowMentions = ctx.moneyOn(m.row);
+    if (rowMentions.length > 1 && m === rowMentions[rowMentions.length - 1]) score += 0.5;
+    scored.push({ m, score, labelScore: ls.score, why, labels });
+  }
+
+  // Consistency: a value that other amounts add up to is a total.
+  const valueSet = new Map<number, Scored[]>();
+  for (const s of scored) {
+    const v = cents(s.m);
+    valueSet.set(v, [...(valueSet.get(v) ?? []), s]);
+  }
+  const isKind = (s: Scored, re: RegExp) => s.labels.some((l) => l.where !== 'header' && re.test(l.norm));
+  const subtotals = scored.filter((s) => isKind(s, /sub ?-?total|subtotaal|zwischensumme|sous-?total|excl|\bht\b|netto|grondslag|before tax/));
+  const taxes = scored.filter((s) => isKind(s, /\b(tax|vat|gst|sst|tva|btw|mwst|ust|iva|igst|cgst|sgst|service charge)\b/) && !isKind(s, /incl/));
+  const cash = scored.filter((s) => isKind(s, /\b(cash|tendered|tunai|tender|paid|payment|card|visa|master ?card|master|amex|debit|credit card|eftpos)\b/));
+  const change = scored.filter((s) => isKind(s, /\b(change|kembali|baki)\b/));
+  const sums = combos(subtotals, taxes, (a, t) => (t > 0 ? a + t : null));
+  const tendered = combos(cash, change, (c, g) => (g > 0 ? c - g : null));
+  for (const s of scored) {
+    const v = cents(s.m);
+    if (v <= 0) continue;
+    if (madeOf(sums, v, s)) {
+      s.score += 2;
+      s.why.push('subtotal + tax');
+    }
+    if (madeOf(tendered, v, s)) {
+      s.score += 2.5;
+      s.why.push('cash − change');
+    }
+  }
+  // "Total 4,287.63 / Amount paid 1,000.00 / Balance due 3,287.63": the invoice's total is the
+  // whole, the balance what is left of it.
+  const payments = scored.filter((s) => isKind(s, /\b(paid|payments?|deposit|credit|advance|received|anzahlung|acompte|betaald)\b/) && !isKind(s, /\bto (be )?pa/));
+  const balances = scored.filter((s) => isKind(s, /\b(balance|amount) (due|owing|payable)\b|\bbalance\b|\bremaining\b|\bopenstaand\b|\brestant\b/));
+  const wholes = combos(balances, payments, (b, p) => (p !== 0 ? b + Math.abs(p) : null));
+  for (const t of scored) {
+    if (t.labelScore < 3 || balances.includes(t)) continue;
+    if (madeOf(wholes, cents(t.m), t)) {
+      t.score += 3;
+      t.why.push('total before payments');
+    }
+  }
+  // Rounding: a total printed after a rounding line, a few cents from an earlier total, is the
+  // final one; and a "rounding" label on a full amount next to a total is the rounded total.
+  const rounding = scored.filter((s) => isKind(s, /\bround|\br[o0]u[nr]d|\bafronding\b|\barrondi/));
+  const totals = scored.filter((s) => s.labelScore >= 3);
+  for (const b of [...totals, ...rounding]) {
+    const vb = cents(b.m);
+    for (const a of totals) {
+      if (a === b || a.m.row.index >= b.m.row.index) continue;
+      const diff = Math.abs(vb - cents(a.m));
+      if (diff === 0 || diff > 10) continue;
+      const roundingBetween = rounding.some((r) => r !== b && r.m.row.index > a.m.row.index && r.m.row.index <= b.m.row.index);
+      if (rounding.includes(b) && Math.abs(vb) >= 100) {
+        b.score = Math.max(b.score, a.score + 1);
+        b.why.push('rounded total');
+      } else if (roundingBetween || vb % 5 === 0) {
+        b.score += 2.5;
+        b.why.push('total after rounding');
+      }
+    }
+  }
+  // The same value printed again under another total-like label supports it.
+  for (const [, group] of valueSet) {
+    const positive = group.filter((g) => g.labelScore > 2);
+    if (positive.length > 1) for (const g of group) g.score += Math.min(1.5, 0.6 * (positive.length - 1));
+  }
+  // Among well-labelled candidates the largest is more likely the total (tax and fees are parts of it).
+  const labelled = scored.filter((s) => s.labelScore >= 3 && !s.m.negative);
+  if (labelled.length > 1) {
+    const max = labelled.reduce((m, s) => Math.max(m, cents(s.m)), -Infinity);
+    for (const s of labelled) if (cents(s.m) === max) s.score += 1;
+  }
+  // Documents with no labelled total: the largest plausible amount is the best guess.
+  if (labelled.length === 0) {
+    const plain = scored.filter((s) => !s.m.negative && s.labelScore > -2);
+    const max = plain.reduce((m, s) => Math.max(m, cents(s.m)), 0);
+    for (const s of plain) if (cents(s.m) === max) s.score += 1.5;
+  }
+
+  scored.sort((a, b) => b.score - a.score || b.m.row.index - a.m.row.index);
+  let best = scored[0]!;
+  const ocrSwap = ocrMisreadTotal(best, scored, { payments: cash, change, subtotals, taxes });
+  if (ocrSwap) {
+    ocrSwap.why.push(`the printed total ${best.m.raw} reads one digit off and nothing else supports it`);
+    best = ocrSwap;
+  }
+  const bestValue = cents(best.m);
+  const runnerUp = scored.find((s) => cents(s.m) !== bestValue);
+  const margin = runnerUp ? best.score - runnerUp.score : 4;
+  let confidence = 0.35 + 0.6 * squash(margin, 1, 1.5);
+  if (best.labelScore < 3) confidence = Math.min(confidence, 0.45);
+  if (best.m.repaired) confidence *= 0.85;
+  confidence *= Math.min(1, 0.5 + best.m.row.tokens[best.m.span.start]!.confidence / 2 + 0.25);
+  const notes: string[] = [];
+  notes.push(best.why.length ? `labelled ${best.why.join(', ')}` : 'no total label; largest amount');
+  if (runnerUp && margin < 2) notes.push(`close to ${runnerUp.m.raw} (${runnerUp.why.join(', ') || 'unlabelled'})`);
+  const labelCurrency = currencyOfLabels(best.labels);
+  return {
+    mention: best.m,
+    score: best.score,
+    minor: bestValue,
+    decimal: best.m.decimal,
+    confidence: Math.round(Math.min(0.99, confidence) * 100) / 100,
+    note: notes.join('; '),
+    labelCurrency,
+    labelled: best.labelScore >= 3,
+  };
+}
+
+function currencyOfLabels(labels: Label[]): string | null {
+  for (const l of labels) {
+    for (const w of l.norm.split(/\s+/)) {
+      const code = markerToCode(w.toUpperCase());
+      if (code && code !== '$' && /^[a-z]{3}$/.test(w)) return code;
+    }
+  }
+  return null;
+}
+
+export function minorFor(decimal: string, currency: string | null): number {
+  return decimalToMinorLoose(decimal, currencyExponent(currency));
+}
+
+export interface ParsedAmount {
+  /** Strict decimal ("1234.56", "-9.32"), ready for money.ts `decimalToMinor`. */
+  decimal: string;
+  /** Minor units in the amount's currency (2 decimals when unknown). */
+  minor: number;
+  /** ISO code of the printed marker; "$" alone stays null (ambiguous). */
+  currency: string | null;
+  marker: string | null;
+}
+
+/**
+ * Parses one printed amount: "1.234,56 €", "$1,234.56", "56,02", "Rs 1939", "RM12.20",
+ * "1 234,56", "-9,32", "(12.00)". Returns null when the text is not one amount.
+ */
+export function parseAmount(text: string): ParsedAmount | null {
+  const s = text.trim().replace(/\s+/g, ' ');
+  const m = /^(\(?-?)\s*([^\d\s(),.-]{1,4}\.?)?\s*(\(?-?)\s*(\d[\d.,' \u00a0\u202f]*\d|\d)\s*(-?\)?)\s*([^\d\s().,-]{1,4})?\s*(\)?)$/u.exec(s);
+  if (!m) return null;
+  const marker = (m[2] ?? m[6] ?? '').trim() || null;
+  let code: string | null = null;
+  if (marker) {
+    code = markerToCode(marker);
+    if (!code) return null;
+    if (code === '$') code = null;
+  }
+  const neg = /-/.test(m[1]! + m[3]! + m[5]!) || ((m[1]! + m[3]!).includes('(') && (m[5]! + m[7]!).includes(')'));
+  const n = parseNumber(m[4]!, null);
+  if (!n) return null;
+  const decimal = (neg ? '-' : '') + n.decimal.replace('-', '');
+  return { decimal, minor: minorFor(decimal, code), currency: code, marker };
+}

@@ -1,0 +1,327 @@
+// Dates as printed on invoices and receipts, in the formats and languages they come in, and
+// the day/month order question for "03/04/2026".
+import { spanAt, type Row, type Span } from './text.ts';
+
+export type DateOrder = 'dmy' | 'mdy';
+
+const MONTHS: Record<string, number> = {};
+function addMonths(names: string[][]): void {
+  names.forEach((list, i) => {
+    for (const n of list) MONTHS[n] = i + 1;
+  });
+}
+// Normalised (lower case, no accents). One list per month: English, French, German, Dutch,
+// Spanish, Italian, Portuguese, with their usual abbreviations.
+addMonths([
+  ['january', 'jan', 'janvier', 'janv', 'januar', 'janner', 'jänner', 'januari', 'enero', 'ene', 'gennaio', 'gen', 'janeiro'],
+  ['february', 'feb', 'febr', 'fevrier', 'fev', 'fevr', 'februar', 'februari', 'febrero', 'febbraio', 'fevereiro'],
+  ['march', 'mar', 'mars', 'marz', 'maerz', 'mrz', 'maart', 'mrt', 'marzo', 'marco'],
+  ['april', 'apr', 'avril', 'avr', 'abril', 'abr', 'aprile'],
+  ['may', 'mai', 'mei', 'mayo', 'maggio', 'mag', 'maio'],
+  ['june', 'jun', 'juin', 'juni', 'junio', 'giugno', 'giu', 'junho'],
+  ['july', 'jul', 'juillet', 'juil', 'juli', 'julio', 'luglio', 'lug', 'julho'],
+  ['august', 'aug', 'aout', 'augustus', 'agosto', 'ago'],
+  ['september', 'sep', 'sept', 'septembre', 'septiembre', 'setiembre', 'settembre', 'set', 'setembro'],
+  ['october', 'oct', 'octobre', 'oktober', 'okt', 'octubre', 'ottobre', 'ott', 'outubro', 'out'],
+  ['november', 'nov', 'novembre', 'noviembre', 'novembro'],
+  ['december', 'dec', 'decembre', 'dezember', 'dez', 'diciembre', 'dic', 'dicembre', 'dezembro'],
+]);
+
+const EN_ABBR = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+// Letters OCR confuses in receipt fonts, each mapped to what it may really be.
+const OCR_LETTER: Record<string, string[]> = {
+  h: ['m', 'n'],
+  m: ['n', 'h'],
+  n: ['m', 'h'],
+  '0': ['o'],
+  o: ['c', 'a'],
+  c: ['o', 'e'],
+  e: ['c'],
+  '1': ['l'],
+  i: ['l'],
+  l: ['i'],
+  v: ['y'],
+  y: ['v'],
+  u: ['n'],
+  p: ['b'],
+  b: ['p'],
+  '5': ['s'],
+  s: ['5'],
+  '8': ['b'],
+  g: ['q'],
+  a: ['o'],
+};
+
+/** Month number of a (normalised) word; with `ocr`, one OCR-confusable letter may be off. */
+export function monthFromWord(word: string, ocr = false): number | null {
+  const w = word.replace(/\.$/, '');
+  if (MONTHS[w]) return MONTHS[w]!;
+  if (!ocr || w.length !== 3) return null;
+  const hits = new Set<number>();
+  EN_ABBR.forEach((abbr, i) => {
+    let diff = 0;
+    let ok = true;
+    for (let k = 0; k < 3; k++) {
+      if (w[k] === abbr[k]) continue;
+      diff++;
+      if (!(OCR_LETTER[w[k]!] ?? []).includes(abbr[k]!)) ok = false;
+    }
+    if (ok && diff === 1) hits.add(i + 1);
+  });
+  return hits.size === 1 ? [...hits][0]! : null;
+}
+
+const MONTH_WORD = `[a-z][a-z.]{2,10}|[a-z0-9]{3}`;
+
+export interface DateMention {
+  row: Row;
+  span: Span;
+  raw: string;
+  kind: 'iso' | 'numeric' | 'textual';
+  /** For numeric dates: first and second numbers as printed (day/month order unknown). */
+  a: number;
+  b: number;
+  year: number;
+  /** A digit was repaired from an impossible OCR reading (year "2617", month "83"). */
+  repaired: boolean;
+  /** A time of day is printed next to it (receipts' transaction stamp). */
+  hasTime: boolean;
+  /** Part of a range "01.05.14-31.05.14", "du … au …". */
+  inRange: boolean;
+  /** Readings possible for this mention, valid calendar dates, each YYYY-MM-DD. */
+  dmy: string | null;
+  mdy: string | null;
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+export function isoDate(y: number, m: number, d: number): string | null {
+  if (m < 1 || m > 12 || d < 1 || d > 31 || y < 1000 || y > 9999) return null;
+  const dt = new Date(Date.UTC(y, m - 1, d));
+  if (dt.getUTCFullYear() !== y || dt.getUTCMonth() !== m - 1 || dt.getUTCDate() !== d) return null;
+  return `${y}-${pad(m)}-${pad(d)}`;
+}
+
+function currentYear(): number {
+  return new Date().getUTCFullYear();
+}
+
+const YEAR_CONFUSIONS: [string, string][] = [
+  ['0', '6'],
+  ['0', '8'],
+  ['0', '9'],
+  ['1', '7'],
+  ['3', '8'],
+  ['5', '6'],
+  ['6', '8'],
+  ['2', '7'],
+  ['4', '9'],
+  ['2', '4'],
+];
+// Day and month digits OCR confuses (narrower than for years: a wrong day is worse than none).
+const PART_CONFUSIONS: [string, string][] = [
+  ['0', '8'],
+  ['0', '6'],
+  ['0', '9'],
+  ['3', '8'],
+  ['1', '7'],
+  ['5', '6'],
+  ['6', '8'],
+];
+
+/** Single-digit OCR repairs of a day or month that make it valid. */
+function partRepairs(text: string, max: number): number[] {
+  const out = new Set<number>();
+  for (let i = 0; i < text.length; i++) {
+    for (const [p, q] of PART_CONFUSIONS) {
+      for (const [from, to] of [
+        [p, q],
+        [q, p],
+      ] as const) {
+        if (text[i] !== from) continue;
+        const v = Number(text.slice(0, i) + to + text.slice(i + 1));
+        if (v >= 1 && v <= max) out.add(v);
+      }
+    }
+  }
+  return [...out];
+}
+
+/** A plausible year for a printed one; repairs a single OCR-confused digit when only one repair fits. */
+export function plausibleYear(text: string, ocr: boolean): { year: number; repaired: boolean } | null {
+  const max = currentYear() + 2;
+  if (text.length === 2) {
+    const yy = Number(text);
+    if (2000 + yy <= max) return { year: 2000 + yy, repaired: false };
+    return 1900 + yy >= 1980 ? { year: 1900 + yy, repaired: false } : null;
+  }
+  const y = Number(text);
+  if (y >= 1980 && y <= max) return { year: y, repaired: false };
+  if (!ocr) return null;
+  const found = new Set<number>();
+  for (let i = 0; i < 4; i++) {
+    for (const [p, q] of YEAR_CONFUSIONS) {
+      for (const [from, to] of [
+        [p, q],
+        [q, p],
+      ] as const) {
+        if (text[i] !== from) continue;
+        const cand = Number(text.slice(0, i) + to + text.slice(i + 1));
+        if (cand >= 1980 && cand <= max) found.add(cand);
+      }
+    }
+  }
+  return found.size === 1 ? { year: [...found][0]!, repaired: true } : null;
+}
+
+/** OCR'd digits in date-shaped tokens ("1O/02/2O18", "D6 Jan"); lengths unchanged. */
+function repairOcrDates(norm: string): string {
+  return norm.replace(/[0-9odliq|]{1,4}(?:[/.-][0-9odliq|]{1,4}){2}|\b[od][0-9]\b/g, (tok) => {
+    const digits = (tok.match(/\d/g) ?? []).length;
+    if (digits < Math.min(3, tok.replace(/[/.-]/g, '').length - 1)) return tok;
+    return tok.replace(/[odq]/g, '0').replace(/[li|]/g, '1');
+  });
+}
+
+interface RawMatch {
+  index: number;
+  length: number;
+  kind: DateMention['kind'];
+  a: number;
+  b: number;
+  yearText: string;
+  /** textual: the month is known. */
+  month?: number;
+  aText?: string;
+  bText?: string;
+}
+
+const ISO_RE = /(?<![\d.,/-])(\d{4})\s?([-/.])\s?(\d{1,2})\s?\2\s?(\d{1,2})(?![\d]|[.,/]\d)/g;
+const NUM_RE = /(?<![\d.,/-])(\d{1,2})\s?([-/.])\s?(\d{1,2})\s?\2\s?(\d{4}|\d{2})(?![\d]|[.,/:]\d)/g;
+// OCR drops a separator: "21-06 2018".
+const NUM_SPACE_RE = /(?<![\d.,/-])(\d{1,2})([-/.])(\d{1,2})\s(\d{4})(?![\d]|[.,/:]\d)/g;
+const TEXT_DMY_RE = new RegExp(
+  `(?<![\\d.,/])(\\d{1,2})(?:st|nd|rd|th|er|e|\\.|º)?\\s*(?:[-/ .,]\\s*|\\s+de\\s+)?(${MONTH_WORD})\\s*(?:[-/ .,']\\s*|\\s+de\\s+)?(\\d{4}|\\d{2})(?![\\d]|[.,/]\\d)`,
+  'g',
+);
+const TEXT_MDY_RE = new RegExp(`(?<![a-z])(${MONTH_WORD})\\s*(\\d{1,2})(?:st|nd|rd|th)?\\s*(?:,\\s*|\\s)\\s*(\\d{4}|'\\d{2})(?!\\d)`, 'g');
+
+function rawMatches(text: string, ocr: boolean): RawMatch[] {
+  const out: RawMatch[] = [];
+  const taken = (i: number, len: number) => out.some((o) => i < o.index + o.length && o.index < i + len);
+  let m: RegExpExecArray | null;
+  ISO_RE.lastIndex = 0;
+  while ((m = ISO_RE.exec(text))) {
+    out.push({ index: m.index, length: m[0].length, kind: 'iso', a: Number(m[4]), b: Number(m[3]), yearText: m[1]! });
+  }
+  for (const re of [TEXT_DMY_RE, TEXT_MDY_RE]) {
+    re.lastIndex = 0;
+    while ((m = re.exec(text))) {
+      const dmy = re === TEXT_DMY_RE;
+      const month = monthFromWord(dmy ? m[2]! : m[1]!, ocr);
+      if (!month || taken(m.index, m[0].length)) {
+        re.lastIndex = m.index + 1;
+        continue;
+      }
+      const day = Number(dmy ? m[1] : m[2]);
+      out.push({ index: m.index, length: m[0].length, kind: 'textual', a: day, b: month, month, yearText: (dmy ? m[3]! : m[3]!).replace("'", '') });
+    }
+  }
+  for (const re of ocr ? [NUM_RE, NUM_SPACE_RE] : [NUM_RE]) {
+    re.lastIndex = 0;
+    while ((m = re.exec(text))) {
+      if (taken(m.index, m[0].length)) continue;
+      out.push({ index: m.index, length: m[0].length, kind: 'numeric', a: Number(m[1]), b: Number(m[3]), yearText: m[4]!, aText: m[1]!, bText: m[3]! });
+    }
+  }
+  return out.sort((x, y) => x.index - y.index);
+}
+
+function toMention(row: Row | null, text: string, r: RawMatch, ocr: boolean): Omit<DateMention, 'row' | 'span'> | null {
+  const y = plausibleYear(r.yearText, ocr);
+  if (!y) return null;
+  let repaired = y.repaired;
+  let dmy: string | null;
+  let mdy: string | null;
+  if (r.kind === 'iso') {
+    dmy = isoDate(y.year, r.b, r.a);
+    mdy = null;
+  } else if (r.kind === 'textual') {
+    dmy = isoDate(y.year, r.month!, r.a);
+    mdy = null;
+  } else {
+    dmy = isoDate(y.year, r.b, r.a);
+    mdy = isoDate(y.year, r.a, r.b);
+    if (dmy === mdy) mdy = null;
+    if (!dmy && !mdy && ocr && r.aText && r.bText) {
+      // "17/83/2017": one misread digit in the day or the month, repaired only when one
+      // day-first reading results.
+      const days = r.a >= 1 && r.a <= 31 ? [r.a] : partRepairs(r.aText, 31);
+      const months = r.b >= 1 && r.b <= 12 ? [r.b] : partRepairs(r.bText, 12);
+      const readings = days.flatMap((d) => months.map((mo) => isoDate(y.year, mo, d))).filter((x): x is string => !!x);
+      if (readings.length === 1) {
+        dmy = readings[0]!;
+        repaired = true;
+      }
+    }
+  }
+  if (!dmy && !mdy) return null;
+  const after = text.slice(r.index + r.length);
+  const before = text.slice(0, r.index);
+  const hasTime = /^\s*[,;-]?\s*(?:at\s+|a\s+|um\s+|om\s+)?\d{1,2}[:.h]\d{2}(?!\d)/.test(after) || /\d{1,2}:\d{2}(?::\d{2})?\s*(?:am|pm)?\s*[,;-]?\s*$/.test(before);
+  const inRange =
+    /^\s*(?:[-\u2013~]|to|au|bis|tot|until|till|hasta)\s*(?:\d|[a-z]{3,9}\.?\s*\d)/.test(after) ||
+    /(?:\d\s*[-\u2013~]|\bto|\bau|\bbis|\btot|\buntil|\btill|\bhasta)\s*$/.test(before);
+  void row;
+  return { raw: text.slice(r.index, r.index + r.length), kind: r.kind, a: r.a, b: r.b, year: y.year, repaired: repaired, hasTime, inRange, dmy, mdy };
+}
+
+/** Every date printed on a row. */
+export function scanDates(row: Row): DateMention[] {
+  const ocr = row.method === 'ocr';
+  const text = ocr ? repairOcrDates(row.norm) : row.norm;
+  const out: DateMention[] = [];
+  for (const r of rawMatches(text, ocr)) {
+    const m = toMention(row, text, r, ocr);
+    if (!m) continue;
+    out.push({ ...m, raw: rawSlice(row, r.index, r.index + r.length), row, span: spanAt(row, r.index, r.index + r.length) });
+  }
+  return out;
+}
+
+function rawSlice(row: Row, from: number, to: number): string {
+  const span = spanAt(row, from, to);
+  return row.tokens
+    .slice(span.start, span.end)
+    .map((t) => t.text)
+    .join(' ');
+}
+
+export interface ParsedDate {
+  /** YYYY-MM-DD, by `order` when the printed numbers allow both. */
+  value: string;
+  /** The other reading when day and month could be swapped. */
+  alternatives: string[];
+  ambiguous: boolean;
+}
+
+/**
+ * Parses the first date in a piece of text. `order` settles "03/04/2026" (default day first);
+ * the result says when it had to.
+ */
+export function parseDate(text: string, order: DateOrder = 'dmy'): ParsedDate | null {
+  const norm = text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase();
+  for (const r of rawMatches(norm, false)) {
+    const m = toMention(null, norm, r, false);
+    if (!m) continue;
+    const first = order === 'mdy' ? (m.mdy ?? m.dmy) : (m.dmy ?? m.mdy);
+    const other = first === m.dmy ? m.mdy : m.dmy;
+    return { value: first!, alternatives: other ? [other] : [], ambiguous: !!other };
+  }
+  return null;
+}
