@@ -1,0 +1,97 @@
+// One evidence file end to end: read (text layer or OCR), then extract. Expected failures
+// (unsupported, corrupt, no text) are values on the result, so a batch goes on past them.
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { extract, mergeExtractions } from './extract/index.ts';
+import type { OcrEngine } from './ocr.ts';
+import { DocumentReadError, readDocument } from './read.ts';
+import type { Extraction, ProcessedDocument, ReadDocument } from './types.ts';
+
+export interface ProcessOptions {
+  ocr: OcrEngine;
+  localeHint?: 'dmy' | 'mdy' | null;
+  maxPages?: number;
+}
+
+/** Evidence files larger than this are refused rather than read into memory. */
+export const MAX_FILE_BYTES = 200 * 1024 * 1024;
+
+export function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+export function documentText(doc: ReadDocument): string {
+  return doc.pages.map((p) => p.lines.map((l) => l.text).join('\n')).join('\f');
+}
+
+const AUTO_LAYOUT_PSM = 3;
+const SECOND_READING_BELOW = 0.6;
+
+/**
+ * An OCR'd evidence document whose total or date came out missing or doubtful. A date that is
+ * only doubtful because its day/month order is open (it carries alternatives) is not a reading
+ * problem, and a POE has no total to find.
+ */
+export function needsSecondReading(e: Extraction): boolean {
+  if (e.kind === 'poe' || e.kind === 'other') return false;
+  const amount = e.fields.amount;
+  const date = e.fields.date;
+  const weakAmount = !amount || amount.confidence < SECOND_READING_BELOW;
+  const weakDate = !date || (date.confidence < SECOND_READING_BELOW && !date.alternatives?.length);
+  return weakAmount || weakDate;
+}
+
+function withPsm(engine: OcrEngine, psm: number): OcrEngine {
+  return {
+    recognize: (image, o) => engine.recognize(image, { ...o, psm }),
+    close: () => engine.close(),
+  };
+}
+
+export async function processBytes(file: string, bytes: Uint8Array, opts: ProcessOptions): Promise<ProcessedDocument> {
+  const base = { file, sha256: sha256(bytes), size: bytes.length };
+  try {
+    const readOpts = opts.maxPages ? { maxPages: opts.maxPages } : {};
+    const doc = await readDocument(bytes, { ocr: opts.ocr, ...readOpts });
+    let extraction = extract(doc, { localeHint: opts.localeHint ?? null });
+    if (doc.method === 'ocr' && needsSecondReading(extraction)) {
+      // A second reading with automatic page layout, merged field by field: where the two agree
+      // confidence rises, where they differ the more confident value wins and the other is kept
+      // as an alternative. SROIE: dates 86.9 → 88.9 %, vendors 85.9 → 86.9 % (bench:accuracy).
+      const again = await readDocument(bytes, { ocr: withPsm(opts.ocr, AUTO_LAYOUT_PSM), ...readOpts }).catch(() => null);
+      if (again) extraction = mergeExtractions([extraction, extract(again, { localeHint: opts.localeHint ?? null })]);
+    }
+    return {
+      ...base,
+      fileType: doc.fileType,
+      status: 'done',
+      error: null,
+      method: doc.method,
+      pages: doc.pages.length,
+      extraction,
+      text: documentText(doc),
+    };
+  } catch (err) {
+    if (!(err instanceof DocumentReadError)) throw err;
+    return { ...base, fileType: null, status: 'failed', error: { code: err.code, message: err.message }, method: null, pages: 0, extraction: null, text: '' };
+  }
+}
+
+export async function processFile(filePath: string, opts: ProcessOptions, displayName = filePath): Promise<ProcessedDocument> {
+  const info = await stat(filePath);
+  if (info.size > MAX_FILE_BYTES) {
+    return {
+      file: displayName,
+      sha256: '',
+      size: info.size,
+      fileType: null,
+      status: 'failed',
+      error: { code: 'TOO_LARGE', message: `${Math.round(info.size / 1048576)} MB is over the ${MAX_FILE_BYTES / 1048576} MB limit for one file` },
+      method: null,
+      pages: 0,
+      extraction: null,
+      text: '',
+    };
+  }
+  return processBytes(displayName, await readFile(filePath), opts);
+}
