@@ -1,0 +1,57 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { makeCorruptPdf, renderTextImage, type FixtureLine } from '../test/fixtures/make.ts';
+import { createOcrPool, type OcrEngine } from './ocr.ts';
+import { needsSecondReading, processBytes } from './process.ts';
+import type { Extraction, Field } from './types.ts';
+
+const pool = createOcrPool({ size: 2 });
+afterAll(() => pool.close());
+
+const receipt = { width: 227, height: 340 };
+const lines: FixtureLine[] = [
+  { text: 'CORNER CAFE SDN BHD', bold: true, size: 12 },
+  'No 12 Jalan Ampang',
+  'Date: 14/03/2026 10:22',
+  'Receipt: R-88213',
+  'Latte 2 x 12.50  25.00',
+  'Cake 1 x 8.90  8.90',
+  { text: 'TOTAL RM 33.90', bold: true, size: 12 },
+];
+
+const field = <T>(value: T, confidence: number, extra: Partial<Field<T>> = {}): Field<T> => ({ value, confidence, page: 1, box: null, ...extra });
+const ex = (kind: Extraction['kind'], amount: Field<number> | null, date: Field<string> | null): Extraction => ({
+  kind,
+  kindConfidence: 0.9,
+  fields: { vendor: null, amount, currency: null, date, invoiceNumber: null },
+  csr: null,
+});
+
+describe('needsSecondReading', () => {
+  it('asks again for a missing or doubtful total or date, not for an open day/month order or a POE', () => {
+    expect(needsSecondReading(ex('invoice', field(3390, 0.9), field('2026-03-14', 0.9)))).toBe(false);
+    expect(needsSecondReading(ex('invoice', null, field('2026-03-14', 0.9)))).toBe(true);
+    expect(needsSecondReading(ex('invoice', field(3390, 0.4), field('2026-03-14', 0.9)))).toBe(true);
+    expect(needsSecondReading(ex('invoice', field(3390, 0.9), field('2026-03-04', 0.4)))).toBe(true);
+    expect(needsSecondReading(ex('invoice', field(3390, 0.9), field('2026-03-04', 0.4, { alternatives: ['2026-04-03'] })))).toBe(false);
+    expect(needsSecondReading(ex('poe', null, null))).toBe(false);
+  });
+});
+
+describe('processBytes', () => {
+  it('reads a faded receipt: a second reading rescues the total the first one missed', async () => {
+    const faint = await renderTextImage(lines, { page: receipt, dpi: 200, faint: true, format: 'jpeg' });
+    const doc = await processBytes('faint.jpg', faint, { ocr: pool });
+    expect(doc.status).toBe('done');
+    expect(doc.method).toBe('ocr');
+    expect(doc.extraction?.fields.amount?.value).toBe(3390);
+    expect(doc.sha256).toMatch(/^[0-9a-f]{64}$/);
+  }, 120_000);
+
+  it('turns a broken file into a failed result instead of throwing', async () => {
+    const refuse: OcrEngine = { recognize: () => Promise.reject(new Error('no OCR expected')), close: async () => {} };
+    const doc = await processBytes('broken.pdf', await makeCorruptPdf('garbage'), { ocr: refuse });
+    expect(doc.status).toBe('failed');
+    expect(doc.error?.code).toMatch(/CORRUPT|UNSUPPORTED/);
+    expect(doc.extraction).toBeNull();
+  });
+});
