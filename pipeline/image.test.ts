@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import zlib from 'node:zlib';
-import { ImageReadError, MAX_OCR_SIDE, believableDensity, imageInfo, planOcrScale, prepareForOcr, renderImagePage } from './image.ts';
+import { ImageReadError, MAX_OCR_SIDE, believableDensity, imageInfo, planOcrScale, prepareForOcr, renderImagePage, whitenDarkMargins } from './image.ts';
 import { makeMultiPageTiff, renderTextImage } from '../test/fixtures/make.ts';
 
 /** A PNG that declares a size without carrying the pixels (decoders check the header first). */
@@ -135,5 +135,36 @@ describe('multi-page TIFF and previews', () => {
     await expect(renderImagePage(tiff, 3)).rejects.toThrow(RangeError);
     const preview = await sharp(await renderImagePage(first, 1, { maxWidth: 100 })).metadata();
     expect(preview.width).toBe(100);
+  });
+});
+
+describe('whitenDarkMargins', () => {
+  const gray = (img: Sharp) => img.toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
+
+  it('paints a dark frame white and keeps the page size and its content', async () => {
+    const W = 200;
+    const H = 400;
+    // White paper with a black band of 30 rows at the top and bottom and a dark "logo" block in the middle.
+    const paper = await sharp({ create: { width: W, height: H, channels: 3, background: '#ffffff' } })
+      .composite([
+        { input: { create: { width: W, height: 30, channels: 3, background: '#000000' } }, top: 0, left: 0 },
+        { input: { create: { width: W, height: 30, channels: 3, background: '#000000' } }, top: H - 30, left: 0 },
+        { input: { create: { width: 60, height: 40, channels: 3, background: '#000000' } }, top: 180, left: 70 },
+      ])
+      .png()
+      .toBuffer();
+    const out = await gray(await whitenDarkMargins(sharp(paper)));
+    expect(out.info.width).toBe(W);
+    expect(out.info.height).toBe(H);
+    const at = (x: number, y: number) => out.data[y * W + x]!;
+    expect(at(100, 5)).toBeGreaterThan(240);
+    expect(at(100, H - 5)).toBeGreaterThan(240);
+    expect(at(100, 200)).toBeLessThan(20);
+  });
+
+  it('leaves a page without dark margins untouched', async () => {
+    const page = sharp({ create: { width: 120, height: 160, channels: 3, background: '#f0f0f0' } }).png();
+    const same = await whitenDarkMargins(page);
+    expect(same).toBe(page);
   });
 });

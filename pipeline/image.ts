@@ -18,6 +18,8 @@ export const MAX_OCR_SIDE = 4200;
 export const OCR_TARGET_DPI = 200;
 /** Fewer letters and digits than this from the first pass triggers the contrast pass. */
 export const FAINT_TEXT_THRESHOLD = 300;
+/** Mean gray level (0..255) under which an edge row or column counts as a dark margin. */
+export const DARK_MARGIN_LEVEL = 90;
 
 export class ImageReadError extends Error {
   override name = 'ImageReadError';
@@ -152,6 +154,8 @@ export interface PrepareOptions {
   rotate?: 0 | 90 | 180 | 270;
   /** Extra enlargement over the plan (small print read a second time). */
   upscale?: number;
+  /** Paint dark margins around the paper white (see whitenDarkMargins). */
+  whiten?: boolean;
 }
 
 /** One page of an image file (or a rendered PDF page) as tesseract should see it. */
@@ -181,6 +185,7 @@ export async function prepareForOcr(input: Buffer | Uint8Array, opts: PrepareOpt
     // from paper best, which reads coloured receipts better than our grayscale did (SROIE: 72
     // totals of 99 in colour, 67 in grayscale) at no measurable cost in time.
     img = variant === 'contrast' ? await flattenIllumination(img) : img.toColourspace(isGray(pageMeta) ? 'b-w' : 'srgb');
+    if (opts.whiten) img = await whitenDarkMargins(img);
     // Unknown resolution must reach tesseract as unknown: a PNG otherwise carries the 72 dpi
     // that cameras write, tesseract believes it and reads worse (SROIE: 68 totals of 99 at
     // "72 dpi", 73 with the resolution left to tesseract, as with the untouched JPEG).
@@ -191,6 +196,52 @@ export async function prepareForOcr(input: Buffer | Uint8Array, opts: PrepareOpt
     if (err instanceof ImageReadError) throw err;
     wrapSharpError(err);
   }
+}
+
+/**
+ * Paints white the dark bands a scanner lid or a table leaves around the paper. Tesseract reads
+ * nothing at all from some receipts framed by a black torn edge (SROIE X51006619564: 0
+ * characters framed, 667 with the band gone); painting rather than cropping keeps every word
+ * box where it is on the original page.
+ */
+export async function whitenDarkMargins(img: Sharp): Promise<Sharp> {
+  const { data, info } = await img.clone().toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
+  const { width: W, height: H, channels } = info;
+  if (W < 50 || H < 50) return img;
+  const rowMean = new Float64Array(H);
+  const colMean = new Float64Array(W);
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      const v = data[(y * W + x) * channels]!;
+      rowMean[y]! += v;
+      colMean[x]! += v;
+    }
+  }
+  for (let y = 0; y < H; y++) rowMean[y]! /= W;
+  for (let x = 0; x < W; x++) colMean[x]! /= H;
+  const dark = (m: number) => m < DARK_MARGIN_LEVEL;
+  // A band must start at the edge and stays within the outer fifth: a dark table header or a
+  // photo in the middle of a page is content, not margin.
+  const band = (means: Float64Array, n: number, fromEnd: boolean): number => {
+    let k = 0;
+    while (k < n * 0.2 && dark(means[fromEnd ? n - 1 - k : k]!)) k++;
+    // The paper's edge is torn or skewed: take a little more than the fully dark rows.
+    return k === 0 ? 0 : Math.min(Math.round(n * 0.2), k + Math.round(n * 0.02));
+  };
+  const top = band(rowMean, H, false);
+  const bottom = band(rowMean, H, true);
+  const left = band(colMean, W, false);
+  const right = band(colMean, W, true);
+  if (top + bottom + left + right === 0) return img;
+  const base = await img.png({ compressionLevel: 1 }).toBuffer();
+  const white = (width: number, height: number) => ({ create: { width, height, channels: 3 as const, background: '#ffffff' } });
+  const parts = [
+    top && { input: white(W, top), top: 0, left: 0 },
+    bottom && { input: white(W, bottom), top: H - bottom, left: 0 },
+    left && { input: white(left, H), top: 0, left: 0 },
+    right && { input: white(right, H), top: 0, left: W - right },
+  ].filter((p): p is { input: ReturnType<typeof white>; top: number; left: number } => !!p);
+  return sharp(base).composite(parts);
 }
 
 /**
@@ -267,7 +318,13 @@ export async function ocrImage(engine: OcrEngine, input: Buffer | Uint8Array, op
   if (alnumCount(best.text) >= FAINT_TEXT_THRESHOLD) return best;
   const contrast = await prepareForOcr(input, { ...opts, variant: 'contrast', upscale });
   const second = await engine.recognize(contrast.png, { dpi: contrast.dpi });
-  return ocrScore(second) > ocrScore(best) ? { ...second, variant: 'contrast', ...source } : best;
+  if (ocrScore(second) > ocrScore(best)) best = { ...second, variant: 'contrast', ...source };
+  if (alnumCount(best.text) >= FAINT_TEXT_THRESHOLD) return best;
+  // Still next to nothing: a dark frame around the paper can blind tesseract to the whole page.
+  // Only here, since painting margins on every page measured worse (SROIE totals 81 → 79 of 99).
+  const framed = await prepareForOcr(input, { ...opts, variant: 'plain', upscale, whiten: true });
+  const third = await engine.recognize(framed.png, { dpi: framed.dpi });
+  return ocrScore(third) > ocrScore(best) ? { ...third, variant: 'plain', ...source } : best;
 }
 
 /** A page of an image file as PNG for previews: oriented, flattened, at most `maxWidth` wide. */
