@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Writable } from 'node:stream';
+import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../cli/main.ts';
 import { makeCorruptPdf, makeMultiPageTiff, makeScannedPdf, makeTextPdf, renderTextImage, sampleInvoice } from './fixtures/make.ts';
@@ -85,6 +86,18 @@ describe('claimproof extract', () => {
     expect(r.stdout).toContain('one.pdf');
     expect(r.stdout).toContain(a.truth.invoiceNumber);
     expect(r.stdout).toMatch(/text \(1 p\.\)/);
+  });
+
+  it('opens ZIP archives and reports a broken one as a failed input', async () => {
+    const zip = zipSync({ 'inner/one.pdf': await makeTextPdf([a.lines]), '__MACOSX/._one.pdf': new Uint8Array([1, 2]) });
+    await writeFile(path.join(dir, 'bundle.zip'), zip);
+    await writeFile(path.join(dir, 'broken.zip'), zip.slice(0, 40));
+    const r = await cli(['extract', '--json', path.join(dir, 'bundle.zip'), path.join(dir, 'broken.zip')]);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatchObject({ file: path.join(dir, 'bundle.zip', 'inner/one.pdf'), invoiceNumber: a.truth.invoiceNumber });
+    expect(lines[1].error.message).toMatch(/ZIP/);
+    expect(r.code).toBe(2);
   });
 
   it('gives one clear line and exit 2 for a missing path or no arguments', async () => {
