@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { extract, mergeExtractions } from './extract/index.ts';
 import type { OcrEngine } from './ocr.ts';
-import { DocumentReadError, readDocument } from './read.ts';
+import { DEFAULT_MAX_BYTES, DocumentReadError, readDocument } from './read.ts';
 import type { Extraction, ProcessedDocument, ReadDocument } from './types.ts';
 
 export interface ProcessOptions {
@@ -13,8 +13,8 @@ export interface ProcessOptions {
   maxPages?: number;
 }
 
-/** Evidence files larger than this are refused rather than read into memory. */
-export const MAX_FILE_BYTES = 200 * 1024 * 1024;
+/** Evidence files larger than this are refused rather than read into memory (the reader's own limit). */
+export const MAX_FILE_BYTES = DEFAULT_MAX_BYTES;
 
 export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
