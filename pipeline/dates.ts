@@ -7,7 +7,8 @@ const MS_PER_DAY = 86_400_000;
 const dayCache = new Map<string, number>();
 
 /** A real calendar date in strict ISO form: "2026-02-29" is refused, "2026-2-3" too. */
-export function isIsoDate(value: string): boolean {
+export function isIsoDate(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
   if (dayCache.has(value)) return true;
   const m = ISO_DATE.exec(value);
   if (!m) return false;
