@@ -5,8 +5,9 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.ts';
 import { ClaimsInputError, parseClaimsFile } from '../pipeline/claims-input.ts';
 import { checkClaims, toEvidenceDocument, type EvidenceDocument } from '../pipeline/checks.ts';
+import { isIsoDate } from '../pipeline/dates.ts';
 import { expandPaths, inputFiles, UserError } from './inputs.ts';
-import { checkJson, checkTable, extractJson, extractTable } from './output.ts';
+import { checkTable, extractJson, extractTable } from './output.ts';
 import { runFiles } from './run-files.ts';
 
 export interface Io {
@@ -98,13 +99,6 @@ function todayUtc(): string {
   return new Date().toISOString().slice(0, 10);
 }
 
-function isIsoDate(s: string): boolean {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
-  if (!m) return false;
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-}
-
 async function checkCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -138,25 +132,28 @@ async function checkCommand(args: string[], io: Io): Promise<number> {
   const info = await stat(evidenceDir).catch(() => null);
   if (!info?.isDirectory()) throw new UserError(`${evidenceDir}: not a directory`);
 
-  // Evidence lives in <dir>/<claim_id>/**; a folder for a claim that is not in the file is
-  // reported, not silently ignored, since it usually means a typo in a claim id.
-  const known = new Set(claims.map((c) => c.claimId));
+  // Evidence lives in <dir>/<claim_id>/**, walked once. A folder for a claim that is not in the
+  // file is reported, not silently ignored, since it usually means a typo in a claim id.
+  const byClaim = new Map<string, string[]>(claims.map((c) => [c.claimId, []]));
   const warned = new Set<string>();
-  for (const parts of (await expandPaths([evidenceDir])).map((f) => path.relative(evidenceDir, f).split(path.sep))) {
+  for (const file of await expandPaths([evidenceDir])) {
+    const parts = path.relative(evidenceDir, file).split(path.sep);
     const top = parts[0]!;
-    if (known.has(top) || warned.has(top)) continue;
+    const files = parts.length > 1 ? byClaim.get(top) : undefined;
+    if (files) {
+      files.push(file);
+      continue;
+    }
+    if (warned.has(top)) continue;
     warned.add(top);
     const why = parts.length === 1 ? `evidence files belong in ${evidenceDir}/<claim_id>/` : `"${top}" is not a claim in ${values.claims}`;
     io.stderr.write(`claimproof: warning: ${path.join(evidenceDir, top)} ignored: ${why}\n`);
   }
   const perClaim: Array<{ claimId: string; index: number }> = [];
   const inputs = [];
-  for (const claim of claims) {
-    const dir = path.join(evidenceDir, claim.claimId);
-    const exists = await stat(dir).then((s) => s.isDirectory()).catch(() => false);
-    if (!exists) continue;
-    for (const input of await inputFiles([dir])) {
-      perClaim.push({ claimId: claim.claimId, index: inputs.length });
+  for (const [claimId, files] of byClaim) {
+    for (const input of await inputFiles(files)) {
+      perClaim.push({ claimId, index: inputs.length });
       inputs.push(input);
     }
   }
@@ -177,7 +174,7 @@ async function checkCommand(args: string[], io: Io): Promise<number> {
     asOf,
     config: { amountTolerance: config.amountTolerance, lowConfidence: config.lowConfidence, brandText: config.brandText },
   });
-  io.stdout.write((values.json ? JSON.stringify(checkJson(asOf, reports), null, 2) : checkTable(asOf, reports)) + '\n');
+  io.stdout.write((values.json ? JSON.stringify({ asOf, claims: reports }, null, 2) : checkTable(asOf, reports)) + '\n');
   const incomplete = reports.some((r) => r.status === 'incomplete');
   return values['fail-on-incomplete'] && incomplete ? 1 : 0;
 }

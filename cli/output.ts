@@ -1,4 +1,5 @@
 // The shapes the command line prints: the JSON contract of SPEC.md and the readable tables.
+import { daysBetween } from '../pipeline/dates.ts';
 import { currencyExponent, formatMoney, minorToDecimal } from '../pipeline/money.ts';
 import type { Field, ProcessedDocument } from '../pipeline/types.ts';
 import type { ClaimReport } from '../pipeline/checks.ts';
@@ -92,21 +93,12 @@ export function extractTable(docs: ProcessedDocument[], lowConfidence: number): 
   return [head, ...rows, '', `? = read below confidence ${lowConfidence}; check it on the document`].join('\n');
 }
 
-/** The JSON report of `claimproof check --json`. */
-export function checkJson(asOf: string, reports: ClaimReport[]): Record<string, unknown> {
-  return { asOf, claims: reports };
-}
-
 function formatDecimal(amount: number, currency: string): string {
   const exp = currencyExponent(currency);
   return `${amount.toLocaleString('en-US', { minimumFractionDigits: exp, maximumFractionDigits: exp })} ${currency}`;
 }
 
 const SIGN: Record<string, string> = { blocking: '✗', review: '!', info: '·' };
-
-function daysBetween(a: string, b: string): number {
-  return Math.round((Date.parse(b + 'T00:00:00Z') - Date.parse(a + 'T00:00:00Z')) / 86_400_000);
-}
 
 export function checkTable(asOf: string, reports: ClaimReport[]): string {
   const out: string[] = [`claimproof check — as of ${asOf}`, ''];

@@ -1,7 +1,7 @@
 // Processes many evidence files with a bounded number in flight, so the OCR pool stays busy
 // while text-layer PDFs go straight through, and hands results back in input order.
 import { createOcrPool, type OcrEngine } from '../pipeline/ocr.ts';
-import { processBytes, sha256, type ProcessOptions } from '../pipeline/process.ts';
+import { failedDocument, processBytes, type ProcessOptions } from '../pipeline/process.ts';
 import type { ProcessedDocument } from '../pipeline/types.ts';
 import type { InputFile } from './inputs.ts';
 
@@ -15,7 +15,7 @@ export interface RunOptions {
 }
 
 /** Starts the OCR workers only when a page needs them: a batch of text PDFs never pays for it. */
-export function lazyOcr(size: number): OcrEngine & { started(): boolean } {
+export function lazyOcr(size: number): OcrEngine {
   let pool: OcrEngine | null = null;
   return {
     recognize(image, opts) {
@@ -26,7 +26,6 @@ export function lazyOcr(size: number): OcrEngine & { started(): boolean } {
       if (pool) await pool.close();
       pool = null;
     },
-    started: () => pool !== null,
   };
 }
 
@@ -36,25 +35,17 @@ export async function runFiles(inputs: Input[], opts: RunOptions): Promise<Proce
   let next = 0;
   let done = 0;
   let emitted = 0;
-  const ready = new Map<number, ProcessedDocument>();
 
   const emitInOrder = () => {
-    while (ready.has(emitted)) {
-      opts.onResult?.(ready.get(emitted)!, emitted);
-      ready.delete(emitted);
+    while (results[emitted] !== undefined) {
+      opts.onResult?.(results[emitted]!, emitted);
       emitted += 1;
     }
   };
 
   const one = async (input: Input): Promise<ProcessedDocument> => {
-    if ('error' in input) {
-      return { file: input.name, sha256: '', size: 0, fileType: null, status: 'failed', error: { code: 'CORRUPT', message: input.error }, method: null, pages: 0, extraction: null, text: '' };
-    }
-    const bytes = await input.load();
-    if (bytes.length === 0) {
-      return { file: input.name, sha256: sha256(bytes), size: 0, fileType: null, status: 'failed', error: { code: 'CORRUPT', message: 'the file is empty' }, method: null, pages: 0, extraction: null, text: '' };
-    }
-    return processBytes(input.name, bytes, { ocr, localeHint: opts.localeHint ?? null });
+    if ('error' in input) return failedDocument(input.name, 'CORRUPT', input.error);
+    return processBytes(input.name, await input.load(), { ocr, localeHint: opts.localeHint ?? null });
   };
 
   // Twice the OCR workers in flight: enough to keep them fed, few enough to bound memory.
@@ -65,7 +56,6 @@ export async function runFiles(inputs: Input[], opts: RunOptions): Promise<Proce
       const input = inputs[i]!;
       const doc = await one(input);
       results[i] = doc;
-      ready.set(i, doc);
       done += 1;
       opts.progress?.(done, inputs.length, input.name);
       emitInOrder();

@@ -4,8 +4,8 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { extract, mergeExtractions } from './extract/index.ts';
 import type { OcrEngine } from './ocr.ts';
-import { DEFAULT_MAX_BYTES, DocumentReadError, readDocument } from './read.ts';
-import type { Extraction, ProcessedDocument, ReadDocument } from './types.ts';
+import { DEFAULT_MAX_BYTES, DocumentReadError, documentText, readDocument } from './read.ts';
+import type { DocumentErrorCode, Extraction, ProcessedDocument } from './types.ts';
 
 export interface ProcessOptions {
   ocr: OcrEngine;
@@ -20,8 +20,9 @@ export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-export function documentText(doc: ReadDocument): string {
-  return doc.pages.map((p) => p.lines.map((l) => l.text).join('\n')).join('\f');
+/** The result for a file that could not be read: nothing extracted, the reason kept. */
+export function failedDocument(file: string, code: DocumentErrorCode, message: string, content: { sha256?: string; size?: number } = {}): ProcessedDocument {
+  return { file, sha256: content.sha256 ?? '', size: content.size ?? 0, fileType: null, status: 'failed', error: { code, message }, method: null, pages: 0, extraction: null, text: '' };
 }
 
 const AUTO_LAYOUT_PSM = 3;
@@ -73,25 +74,14 @@ export async function processBytes(file: string, bytes: Uint8Array, opts: Proces
     };
   } catch (err) {
     if (!(err instanceof DocumentReadError)) throw err;
-    return { ...base, fileType: null, status: 'failed', error: { code: err.code, message: err.message }, method: null, pages: 0, extraction: null, text: '' };
+    return failedDocument(file, err.code, err.message, base);
   }
 }
 
 export async function processFile(filePath: string, opts: ProcessOptions, displayName = filePath): Promise<ProcessedDocument> {
   const info = await stat(filePath);
   if (info.size > MAX_FILE_BYTES) {
-    return {
-      file: displayName,
-      sha256: '',
-      size: info.size,
-      fileType: null,
-      status: 'failed',
-      error: { code: 'TOO_LARGE', message: `${Math.round(info.size / 1048576)} MB is over the ${MAX_FILE_BYTES / 1048576} MB limit for one file` },
-      method: null,
-      pages: 0,
-      extraction: null,
-      text: '',
-    };
+    return failedDocument(displayName, 'TOO_LARGE', `${Math.round(info.size / 1048576)} MB is over the ${MAX_FILE_BYTES / 1048576} MB limit for one file`, { size: info.size });
   }
   return processBytes(displayName, await readFile(filePath), opts);
 }

@@ -3,22 +3,12 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../cli/main.ts';
+import { cli } from './helpers/cli.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const claims = path.join(root, 'examples/claims.csv');
 const evidence = path.join(root, 'examples/evidence');
-
-async function cli(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const out = new Writable({ write: (c, _e, cb) => ((stdout += String(c)), cb()) });
-  const err = new Writable({ write: (c, _e, cb) => ((stderr += String(c)), cb()) });
-  const code = await main(args, { stdout: out, stderr: err });
-  return { code, stdout, stderr };
-}
 
 interface ReportFlag {
   code: string;

@@ -5,32 +5,13 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { Writable } from 'node:stream';
 import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../cli/main.ts';
+import { cli } from './helpers/cli.ts';
 import { makeCorruptPdf, makeMultiPageTiff, makeScannedPdf, makeTextPdf, renderTextImage, sampleInvoice } from './fixtures/make.ts';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '..');
-
-function sink() {
-  let text = '';
-  const stream = new Writable({
-    write(chunk, _enc, cb) {
-      text += String(chunk);
-      cb();
-    },
-  });
-  return { stream, text: () => text };
-}
-
-async function cli(args: string[]) {
-  const out = sink();
-  const err = sink();
-  const code = await main(args, { stdout: out.stream, stderr: err.stream });
-  return { code, stdout: out.text(), stderr: err.text() };
-}
 
 let dir: string;
 const a = sampleInvoice(1);
