@@ -17,7 +17,8 @@ import { processBytes } from '../pipeline/process.ts';
 import { readDocument } from '../pipeline/read.ts';
 import type { Extraction, ReadDocument } from '../pipeline/types.ts';
 
-interface Truth {
+/** One line of a corpus's truth.jsonl (corpus/README.md). */
+export interface Truth {
   file: string;
   image?: string;
   vendor: string | null;
@@ -26,6 +27,15 @@ interface Truth {
   currency: string | null;
   date: string | null;
   invoiceNumber?: string | null;
+  /** The date as printed, where the corpus records it. */
+  dateRaw?: string;
+}
+
+export function readTruths(file: string): Truth[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as Truth);
 }
 
 type FieldName = 'amount' | 'currency' | 'date' | 'vendor' | 'invoiceNumber';
@@ -33,7 +43,7 @@ const FIELDS: FieldName[] = ['amount', 'currency', 'date', 'vendor', 'invoiceNum
 
 const LEGAL = /\b(sdn|bhd|s b|pvt|private|ltd|limited|llc|inc|incorporated|corp|corporation|co|company|gmbh|bv|b v|nv|n v|ag|sa|sas|sarl|plc|llp|pte|pty|the|m)\b/g;
 
-export function normalizeVendor(s: string): string {
+function normalizeVendor(s: string): string {
   return s
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
@@ -69,7 +79,12 @@ export function vendorMatches(got: string | null | undefined, expected: string):
   return 1 - levenshtein(a, b) / Math.max(a.length, b.length) >= 0.8;
 }
 
-export function invoiceNumberMatches(got: string | null | undefined, expected: string): boolean {
+/** The extracted vendor against the truth's name or its alternative spelling. */
+export function vendorMatchesTruth(got: string | null | undefined, t: Truth): boolean {
+  return !!t.vendor && (vendorMatches(got, t.vendor) || (!!t.vendorAlt && vendorMatches(got, t.vendorAlt)));
+}
+
+function invoiceNumberMatches(got: string | null | undefined, expected: string): boolean {
   if (!got) return false;
   const n = (s: string) => s.replace(/\s+/g, '').replace(/^#/, '').toLowerCase();
   return n(got) === n(expected);
@@ -94,8 +109,7 @@ function compare(field: FieldName, ex: Extraction, t: Truth): { counted: boolean
     case 'vendor': {
       if (t.vendor === null) return { counted: false, ok: false, expected: '', got: '' };
       const got = f.vendor?.value ?? null;
-      const ok = vendorMatches(got, t.vendor) || (!!t.vendorAlt && vendorMatches(got, t.vendorAlt));
-      return { counted: true, ok, expected: t.vendor + (t.vendorAlt ? ` | ${t.vendorAlt}` : ''), got: got ?? 'null' };
+      return { counted: true, ok: vendorMatchesTruth(got, t), expected: t.vendor + (t.vendorAlt ? ` | ${t.vendorAlt}` : ''), got: got ?? 'null' };
     }
     case 'invoiceNumber':
       if (t.invoiceNumber === undefined || t.invoiceNumber === null) return { counted: false, ok: false, expected: '', got: '' };
@@ -121,10 +135,7 @@ async function main(): Promise<void> {
   const images = flags.has('--images');
   const useCache = flags.has('--cache');
   const verbose = flags.has('--verbose');
-  const truths: Truth[] = readFileSync(truthPath, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as Truth)
+  const truths = readTruths(truthPath)
     .filter((t) => (images ? !!t.image : true))
     .filter((t) => !only || t.file.includes(only) || (t.image ?? '').includes(only));
 
@@ -160,14 +171,14 @@ async function main(): Promise<void> {
         }
         let doc: ReadDocument;
         try {
-          if (useCache && existsSync(cachePath)) {
+          if (existsSync(cachePath)) {
             doc = JSON.parse(readFileSync(cachePath, 'utf8')) as ReadDocument;
           } else {
             const t0 = performance.now();
             doc = await readDocument(new Uint8Array(readFileSync(path.join(dir, name))), { ocr: pool });
             readSeconds += (performance.now() - t0) / 1000;
             read++;
-            if (useCache) writeFileSync(cachePath, JSON.stringify(doc));
+            writeFileSync(cachePath, JSON.stringify(doc));
           }
         } catch (err) {
           results.push({ t, name, ex: null, error: err instanceof Error ? err.message : String(err) });

@@ -16,17 +16,7 @@ import { FAINT_TEXT_THRESHOLD, ocrImage, ocrScore, prepareForOcr } from '../pipe
 import { alnumCount } from '../pipeline/lines.ts';
 import { createOcrPool, type OcrEngine, type OcrPage, type OcrPool } from '../pipeline/ocr.ts';
 import type { Extraction, ReadDocument } from '../pipeline/types.ts';
-import { vendorMatches } from './accuracy.ts';
-
-interface Truth {
-  file: string;
-  image?: string;
-  vendor: string | null;
-  vendorAlt?: string;
-  amount: number | null;
-  date: string | null;
-  dateRaw?: string;
-}
+import { readTruths, vendorMatchesTruth, type Truth } from './accuracy.ts';
 
 type Variant = ((engine: OcrEngine, bytes: Buffer) => Promise<OcrPage>) & { params?: Record<string, string> };
 
@@ -104,7 +94,7 @@ function score(truths: Truth[], get: (t: Truth) => { doc: ReadDocument | null; e
     if (t.dateRaw && tx.includes(t.dateRaw)) s.dateIn++;
     if (t.amount === null || ex.fields.amount?.value === Math.round(t.amount * 100)) s.amount++;
     if (ex.fields.date?.value === t.date) s.date++;
-    if (t.vendor && (vendorMatches(ex.fields.vendor?.value, t.vendor) || (!!t.vendorAlt && vendorMatches(ex.fields.vendor?.value, t.vendorAlt)))) s.vendor++;
+    if (vendorMatchesTruth(ex.fields.vendor?.value, t)) s.vendor++;
   }
   return s;
 }
@@ -124,10 +114,7 @@ async function main(): Promise<void> {
   const names = vi >= 0 ? args[vi + 1]!.split(',') : ['reader', 'raw', 'gray2x'];
   const li = args.indexOf('--limit');
   const limit = li >= 0 ? Number(args[li + 1]) : Infinity;
-  const truths = readFileSync(path.join(dir, 'truth.jsonl'), 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as Truth)
+  const truths = readTruths(path.join(dir, 'truth.jsonl'))
     // A set of PDFs with image renderings (invoice2data): the images are what OCR reads.
     .flatMap((t) => (/\.pdf$/i.test(t.file) ? (t.image ? [{ ...t, file: t.image }] : []) : [t]))
     .slice(0, limit);

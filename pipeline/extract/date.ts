@@ -1,6 +1,7 @@
 // Dates as printed on invoices and receipts, in the formats and languages they come in, and
 // the day/month order question for "03/04/2026".
-import { spanAt, type Row, type Span } from './text.ts';
+import { daysInMonth } from '../dates.ts';
+import { spanAt, spanText, type Row, type Span } from './text.ts';
 
 export type DateOrder = 'dmy' | 'mdy';
 
@@ -98,9 +99,7 @@ function pad(n: number): string {
 }
 
 export function isoDate(y: number, m: number, d: number): string | null {
-  if (m < 1 || m > 12 || d < 1 || d > 31 || y < 1000 || y > 9999) return null;
-  const dt = new Date(Date.UTC(y, m - 1, d));
-  if (dt.getUTCFullYear() !== y || dt.getUTCMonth() !== m - 1 || dt.getUTCDate() !== d) return null;
+  if (m < 1 || m > 12 || d < 1 || y < 1000 || y > 9999 || d > daysInMonth(y, m)) return null;
   return `${y}-${pad(m)}-${pad(d)}`;
 }
 
@@ -131,22 +130,23 @@ const PART_CONFUSIONS: [string, string][] = [
   ['6', '8'],
 ];
 
-/** Single-digit OCR repairs of a day or month that make it valid. */
-function partRepairs(text: string, max: number): number[] {
+/** Values within [min, max] reachable by swapping one digit of `text` for an OCR look-alike. */
+function digitRepairs(text: string, confusions: [string, string][], min: number, max: number): Set<number> {
   const out = new Set<number>();
   for (let i = 0; i < text.length; i++) {
-    for (const [p, q] of PART_CONFUSIONS) {
-      for (const [from, to] of [
-        [p, q],
-        [q, p],
-      ] as const) {
-        if (text[i] !== from) continue;
-        const v = Number(text.slice(0, i) + to + text.slice(i + 1));
-        if (v >= 1 && v <= max) out.add(v);
-      }
+    for (const [p, q] of confusions) {
+      const to = text[i] === p ? q : text[i] === q ? p : null;
+      if (to === null) continue;
+      const v = Number(text.slice(0, i) + to + text.slice(i + 1));
+      if (v >= min && v <= max) out.add(v);
     }
   }
-  return [...out];
+  return out;
+}
+
+/** Single-digit OCR repairs of a day or month that make it valid. */
+function partRepairs(text: string, max: number): number[] {
+  return [...digitRepairs(text, PART_CONFUSIONS, 1, max)];
 }
 
 /** A plausible year for a printed one; repairs a single OCR-confused digit when only one repair fits. */
@@ -160,19 +160,7 @@ export function plausibleYear(text: string, ocr: boolean): { year: number; repai
   const y = Number(text);
   if (y >= 1980 && y <= max) return { year: y, repaired: false };
   if (!ocr) return null;
-  const found = new Set<number>();
-  for (let i = 0; i < 4; i++) {
-    for (const [p, q] of YEAR_CONFUSIONS) {
-      for (const [from, to] of [
-        [p, q],
-        [q, p],
-      ] as const) {
-        if (text[i] !== from) continue;
-        const cand = Number(text.slice(0, i) + to + text.slice(i + 1));
-        if (cand >= 1980 && cand <= max) found.add(cand);
-      }
-    }
-  }
+  const found = digitRepairs(text, YEAR_CONFUSIONS, 1980, max);
   return found.size === 1 ? { year: [...found][0]!, repaired: true } : null;
 }
 
@@ -226,7 +214,7 @@ function rawMatches(text: string, ocr: boolean): RawMatch[] {
         continue;
       }
       const day = Number(dmy ? m[1] : m[2]);
-      out.push({ index: m.index, length: m[0].length, kind: 'textual', a: day, b: month, month, yearText: (dmy ? m[3]! : m[3]!).replace("'", '') });
+      out.push({ index: m.index, length: m[0].length, kind: 'textual', a: day, b: month, month, yearText: m[3]!.replace("'", '') });
     }
   }
   for (const re of ocr ? [NUM_RE, NUM_SPACE_RE] : [NUM_RE]) {
@@ -239,7 +227,7 @@ function rawMatches(text: string, ocr: boolean): RawMatch[] {
   return out.sort((x, y) => x.index - y.index);
 }
 
-function toMention(row: Row | null, text: string, r: RawMatch, ocr: boolean): Omit<DateMention, 'row' | 'span'> | null {
+function toMention(text: string, r: RawMatch, ocr: boolean): Omit<DateMention, 'row' | 'span'> | null {
   const y = plausibleYear(r.yearText, ocr);
   if (!y) return null;
   let repaired = y.repaired;
@@ -274,8 +262,7 @@ function toMention(row: Row | null, text: string, r: RawMatch, ocr: boolean): Om
   const inRange =
     /^\s*(?:[-\u2013~]|to|au|bis|tot|until|till|hasta)\s*(?:\d|[a-z]{3,9}\.?\s*\d)/.test(after) ||
     /(?:\d\s*[-\u2013~]|\bto|\bau|\bbis|\btot|\buntil|\btill|\bhasta)\s*$/.test(before);
-  void row;
-  return { raw: text.slice(r.index, r.index + r.length), kind: r.kind, a: r.a, b: r.b, year: y.year, repaired: repaired, hasTime, inRange, dmy, mdy };
+  return { raw: text.slice(r.index, r.index + r.length), kind: r.kind, a: r.a, b: r.b, year: y.year, repaired, hasTime, inRange, dmy, mdy };
 }
 
 /** Every date printed on a row. */
@@ -284,19 +271,12 @@ export function scanDates(row: Row): DateMention[] {
   const text = ocr ? repairOcrDates(row.norm) : row.norm;
   const out: DateMention[] = [];
   for (const r of rawMatches(text, ocr)) {
-    const m = toMention(row, text, r, ocr);
+    const m = toMention(text, r, ocr);
     if (!m) continue;
-    out.push({ ...m, raw: rawSlice(row, r.index, r.index + r.length), row, span: spanAt(row, r.index, r.index + r.length) });
+    const span = spanAt(row, r.index, r.index + r.length);
+    out.push({ ...m, raw: spanText(span), row, span });
   }
   return out;
-}
-
-function rawSlice(row: Row, from: number, to: number): string {
-  const span = spanAt(row, from, to);
-  return row.tokens
-    .slice(span.start, span.end)
-    .map((t) => t.text)
-    .join(' ');
 }
 
 export interface ParsedDate {
@@ -317,7 +297,7 @@ export function parseDate(text: string, order: DateOrder = 'dmy'): ParsedDate | 
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase();
   for (const r of rawMatches(norm, false)) {
-    const m = toMention(null, norm, r, false);
+    const m = toMention(norm, r, false);
     if (!m) continue;
     const first = order === 'mdy' ? (m.mdy ?? m.dmy) : (m.dmy ?? m.mdy);
     const other = first === m.dmy ? m.mdy : m.dmy;

@@ -2,6 +2,7 @@
 // differently (a PDF text item can hold several words, OCR can put the label and the amount of
 // one printed line into two blocks), so everything below works on rows rebuilt from word boxes,
 // not on the reader's lines.
+import { roundBox, unionBox } from '../lines.ts';
 import type { Box, ReadDocument, ReadMethod } from '../types.ts';
 
 export interface Token {
@@ -56,24 +57,10 @@ export function normalize(s: string): string {
     .replace(/[\u2010-\u2015\u2212]/g, '-');
 }
 
+/** Union of the boxes present, rounded to 4 places; null when there are none. */
 export function unionBoxes(boxes: (Box | null | undefined)[]): Box | null {
-  let x0 = Infinity;
-  let y0 = Infinity;
-  let x1 = -Infinity;
-  let y1 = -Infinity;
-  for (const b of boxes) {
-    if (!b) continue;
-    x0 = Math.min(x0, b.x);
-    y0 = Math.min(y0, b.y);
-    x1 = Math.max(x1, b.x + b.w);
-    y1 = Math.max(y1, b.y + b.h);
-  }
-  if (!Number.isFinite(x0)) return null;
-  return { x: round4(x0), y: round4(y0), w: round4(x1 - x0), h: round4(y1 - y0) };
-}
-
-function round4(n: number): number {
-  return Math.round(n * 10000) / 10000;
+  const present = boxes.filter((b): b is Box => !!b);
+  return present.length ? roundBox(unionBox(present)) : null;
 }
 
 function median(values: number[]): number {
@@ -261,33 +248,6 @@ export function rowsBelow(view: DocView, row: Row, x0: number, x1: number, max =
     if (r.tokens.some((t) => t.box.x < x1 && t.box.x + t.box.w > x0)) out.push(r);
   }
   return out;
-}
-
-/** Tokens of `row` that lie horizontally within [x0, x1] (by their centre, with some slack). */
-export function tokensInBand(row: Row, x0: number, x1: number): number[] {
-  const idx: number[] = [];
-  row.tokens.forEach((t, i) => {
-    const c = t.box.x + t.box.w / 2;
-    if (c >= x0 && c <= x1) idx.push(i);
-  });
-  return idx;
-}
-
-/** The segment index of token `i`. */
-export function segmentOf(row: Row, i: number): number {
-  const t = row.tokens[i];
-  return row.segments.findIndex((s) => s.includes(t!));
-}
-
-/** Token index range [start, end) of segment `s`. */
-export function segmentRange(row: Row, s: number): [number, number] {
-  const seg = row.segments[s]!;
-  const start = row.tokens.indexOf(seg[0]!);
-  return [start, start + seg.length];
-}
-
-export function clamp01(n: number): number {
-  return Math.max(0, Math.min(1, n));
 }
 
 /** Logistic squashing of a score into a 0..1 confidence. */
