@@ -299,32 +299,36 @@ const TARGET_TEXT_PX = 26;
  *   with the contrast variant (SROIE: totals found 73 → 81 of 99).
  */
 export async function ocrImage(engine: OcrEngine, input: Buffer | Uint8Array, opts: PrepareOptions = {}): Promise<OcrImageResult> {
-  const plain = await prepareForOcr(input, { ...opts, variant: 'plain' });
+  const read = async (pass: PrepareOptions & { variant: OcrVariant }) => {
+    const prepared = await prepareForOcr(input, { ...opts, ...pass });
+    return { prepared, page: await engine.recognize(prepared.png, { dpi: prepared.dpi }) };
+  };
+  const first = await read({ variant: 'plain' });
+  const plain = first.prepared;
   const source = { sourceWidth: plain.sourceWidth, sourceHeight: plain.sourceHeight };
-  let best: OcrImageResult = { ...(await engine.recognize(plain.png, { dpi: plain.dpi })), variant: 'plain', ...source };
+  let best: OcrImageResult = { ...first.page, variant: 'plain', ...source };
+  /** Reads the page again prepared as `pass` says; keeps that reading when it scores higher. */
+  const reread = async (pass: PrepareOptions & { variant: OcrVariant }): Promise<boolean> => {
+    const { page } = await read(pass);
+    if (ocrScore(page) <= ocrScore(best)) return false;
+    best = { ...page, variant: pass.variant, ...source };
+    return true;
+  };
   let upscale = 1;
   const textHeight = medianWordHeight(best);
   if (textHeight > 0 && textHeight < SMALL_TEXT_PX) {
     const factor = Math.min(3, TARGET_TEXT_PX / textHeight);
     if (factor >= 1.4 && Math.max(plain.width, plain.height) * factor <= MAX_OCR_SIDE) {
-      const big = await prepareForOcr(input, { ...opts, variant: 'plain', upscale: factor });
-      const reread = await engine.recognize(big.png, { dpi: big.dpi });
-      if (ocrScore(reread) > ocrScore(best)) {
-        best = { ...reread, variant: 'plain', ...source };
-        upscale = factor;
-      }
+      if (await reread({ variant: 'plain', upscale: factor })) upscale = factor;
     }
   }
   if (alnumCount(best.text) >= FAINT_TEXT_THRESHOLD) return best;
-  const contrast = await prepareForOcr(input, { ...opts, variant: 'contrast', upscale });
-  const second = await engine.recognize(contrast.png, { dpi: contrast.dpi });
-  if (ocrScore(second) > ocrScore(best)) best = { ...second, variant: 'contrast', ...source };
+  await reread({ variant: 'contrast', upscale });
   if (alnumCount(best.text) >= FAINT_TEXT_THRESHOLD) return best;
   // Still next to nothing: a dark frame around the paper can blind tesseract to the whole page.
   // Only here, since painting margins on every page measured worse (SROIE totals 81 → 79 of 99).
-  const framed = await prepareForOcr(input, { ...opts, variant: 'plain', upscale, whiten: true });
-  const third = await engine.recognize(framed.png, { dpi: framed.dpi });
-  return ocrScore(third) > ocrScore(best) ? { ...third, variant: 'plain', ...source } : best;
+  await reread({ variant: 'plain', upscale, whiten: true });
+  return best;
 }
 
 /** A page of an image file as PNG for previews: oriented, flattened, at most `maxWidth` wide. */

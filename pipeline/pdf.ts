@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import {
   PDFArray,
   PDFDict,
@@ -147,6 +147,15 @@ interface TextItemLike {
 }
 
 type Matrix = [number, number, number, number, number, number];
+
+/**
+ * Whether a unit square drawn through `m` (an image) is upright and covers the rectangle at
+ * (x, y) of size w × h, each edge within `tolX` / `tolY`.
+ */
+function coversUpright(m: readonly number[], x: number, y: number, w: number, h: number, tolX: number, tolY: number): boolean {
+  const upright = Math.abs(m[1]!) < 1e-6 && Math.abs(m[2]!) < 1e-6 && m[0]! > 0 && m[3]! > 0;
+  return upright && Math.abs(m[4]! - x) < tolX && Math.abs(m[5]! - y) < tolY && Math.abs(m[0]! - w) < tolX && Math.abs(m[3]! - h) < tolY;
+}
 
 function multiply(m1: readonly number[], m2: readonly number[]): Matrix {
   return [
@@ -305,13 +314,7 @@ async function inspectImages(page: PDFPageProxy, pdfjs: PdfJs): Promise<PageImag
     else if (imageOps.has(fn)) {
       images++;
       coverage += Math.abs(ctm[0] * ctm[3] - ctm[1] * ctm[2]) / area;
-      const upright = Math.abs(ctm[1]) < 1e-6 && Math.abs(ctm[2]) < 1e-6 && ctm[0] > 0 && ctm[3] > 0;
-      const covers =
-        upright &&
-        Math.abs(ctm[4] - view[0]!) < pageW * 0.01 &&
-        Math.abs(ctm[5] - view[1]!) < pageH * 0.01 &&
-        Math.abs(ctm[0] - pageW) < pageW * 0.01 &&
-        Math.abs(ctm[3] - pageH) < pageH * 0.01;
+      const covers = coversUpright(ctm, view[0]!, view[1]!, pageW, pageH, pageW * 0.01, pageH * 0.01);
       if (fn === OPS.paintImageXObject && covers && typeof args?.[0] === 'string') candidate = args[0];
     } else if (fn === OPS.showText || fn === OPS.showSpacedText || fn === OPS.constructPath) otherPaints++;
   }
@@ -422,16 +425,8 @@ export function fullPageJpeg(page: PdfLibPage): FullPageJpeg | null {
   if (!(width instanceof PDFNumber)) return null;
 
   const box = page.getCropBox();
-  const m = drawn.ctm;
-  const upright = Math.abs(m[1]) < 1e-6 && Math.abs(m[2]) < 1e-6 && m[0] > 0 && m[3] > 0;
   const tol = (n: number) => Math.max(1, Math.abs(n) * 0.01);
-  const covers =
-    upright &&
-    Math.abs(m[4] - box.x) < tol(box.width) &&
-    Math.abs(m[5] - box.y) < tol(box.height) &&
-    Math.abs(m[0] - box.width) < tol(box.width) &&
-    Math.abs(m[3] - box.height) < tol(box.height);
-  if (!covers) return null;
+  if (!coversUpright(drawn.ctm, box.x, box.y, box.width, box.height, tol(box.width), tol(box.height))) return null;
   const jpeg = image.contents;
   if (jpeg.length < 4 || jpeg[0] !== 0xff || jpeg[1] !== 0xd8) return null;
   const rotation = ((page.getRotation().angle % 360) + 360) % 360;
@@ -450,7 +445,8 @@ async function loadPdfLib(bytes: Uint8Array): Promise<PdfLibDocument | null> {
 // ---------------------------------------------------------------------------------------------
 // Pixels
 
-async function renderRaw(page: PDFPageProxy, dpi: number): Promise<{ data: Buffer; width: number; height: number; dpi: number }> {
+/** The page drawn on white at `dpi` (at most MAX_RENDER_SIDE pixels long), and the dpi it got. */
+async function renderPage(page: PDFPageProxy, dpi: number): Promise<{ img: Sharp; dpi: number }> {
   const base = page.getViewport({ scale: 1 });
   let scale = dpi / 72;
   const long = Math.max(base.width, base.height) * scale;
@@ -465,7 +461,8 @@ async function renderRaw(page: PDFPageProxy, dpi: number): Promise<{ data: Buffe
   ctx.fillRect(0, 0, width, height);
   await page.render({ canvas: canvas as never, canvasContext: ctx as never, viewport }).promise;
   const rgba = ctx.getImageData(0, 0, width, height).data;
-  return { data: Buffer.from(rgba.buffer, rgba.byteOffset, rgba.byteLength), width, height, dpi: scale * 72 };
+  const img = sharp(Buffer.from(rgba.buffer, rgba.byteOffset, rgba.byteLength), { raw: { width, height, channels: 4 } }).flatten({ background: '#ffffff' });
+  return { img, dpi: scale * 72 };
 }
 
 /** A page as PNG at `dpi` (previews; capped at 4200 px on the longest side). */
@@ -475,13 +472,9 @@ export async function renderPdfPage(bytes: Uint8Array, pageNumber: number, dpi =
       throw new RangeError(`page ${pageNumber} does not exist (the PDF has ${doc.numPages})`);
     }
     const page = await doc.getPage(pageNumber);
-    const raw = await renderRaw(page, dpi);
+    const rendered = await renderPage(page, dpi);
     page.cleanup();
-    return sharp(raw.data, { raw: { width: raw.width, height: raw.height, channels: 4 } })
-      .flatten({ background: '#ffffff' })
-      .withDensity(Math.round(raw.dpi))
-      .png()
-      .toBuffer();
+    return rendered.img.withDensity(Math.round(rendered.dpi)).png().toBuffer();
   });
 }
 
@@ -539,12 +532,8 @@ async function pageImageForOcr(page: PDFPageProxy, images: PageImages | null): P
     const direct = await fullPageImagePixels(page, images.fullPageImage);
     if (direct) return direct;
   }
-  const raw = await renderRaw(page, PDF_OCR_DPI);
-  const png = await sharp(raw.data, { raw: { width: raw.width, height: raw.height, channels: 4 } })
-    .flatten({ background: '#ffffff' })
-    .png({ compressionLevel: 1 })
-    .toBuffer();
-  return { png, dpi: raw.dpi };
+  const rendered = await renderPage(page, PDF_OCR_DPI);
+  return { png: await rendered.img.png({ compressionLevel: 1 }).toBuffer(), dpi: rendered.dpi };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -614,9 +603,11 @@ export async function readPdf(bytes: Uint8Array, opts: ReadPdfOptions): Promise<
         page.cleanup();
         continue;
       }
-      const image = scan ? null : await pageImageForOcr(page, images);
+      const input = scan
+        ? { image: Buffer.from(scan.jpeg), prep: { dpi: scan.dpi, rotate: scan.rotate } }
+        : await pageImageForOcr(page, images).then((r) => ({ image: r.png, prep: { dpi: r.dpi } }));
       page.cleanup();
-      const job = (scan ? ocrImage(opts.ocr, Buffer.from(scan.jpeg), { dpi: scan.dpi, rotate: scan.rotate }) : ocrImage(opts.ocr, image!.png, { dpi: image!.dpi }))
+      const job = ocrImage(opts.ocr, input.image, input.prep)
         .then((r) => {
           pages[i - 1] = { number: i, method: 'ocr', width: round2(vp.width), height: round2(vp.height), lines: r.lines };
         })

@@ -2,9 +2,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { PDFDocument } from 'pdf-lib';
 import { zipSync } from 'fflate';
-import type { OcrEngine, OcrPage } from './ocr.ts';
-import type { DocumentErrorCode } from './types.ts';
-import { DocumentReadError, createOcrPool, documentText, pageCount, readDocument, renderPagePreview } from './read.ts';
+import { createOcrPool, type OcrEngine, type OcrPage } from './ocr.ts';
+import type { DocumentErrorCode, ReadDocument } from './types.ts';
+import { DocumentReadError, documentText, pageCount, pageText, readDocument, renderPagePreview } from './read.ts';
 import { ocrImage } from './image.ts';
 import { fullPageJpeg } from './pdf.ts';
 import {
@@ -45,12 +45,24 @@ async function readError(bytes: Uint8Array, opts: Partial<Parameters<typeof read
   return err as DocumentReadError;
 }
 
+/** The text of the whole document holds every one of `values`. */
+function expectText(doc: ReadDocument, ...values: string[]): void {
+  const text = documentText(doc);
+  for (const v of values) expect(text).toContain(v);
+}
+
+/** The first page reads upright (taller than wide): the turned image was turned back. */
+function expectUpright(doc: ReadDocument): void {
+  const page = doc.pages[0]!;
+  expect(page.height).toBeGreaterThan(page.width);
+}
+
 describe('readDocument: PDFs', () => {
   it('reads a digital PDF from its text layer only', async () => {
     const { lines, truth } = sampleInvoice(2);
     const doc = await readDocument(await makeTextPdf([lines]), { ocr: forbiddenOcr });
     expect(doc).toMatchObject({ fileType: 'pdf', method: 'text' });
-    expect(documentText(doc)).toContain(truth.invoiceNumber);
+    expectText(doc, truth.invoiceNumber);
   });
 
   it('OCRs a scanned invoice (one full-page image per page) and finds its values', async () => {
@@ -59,11 +71,7 @@ describe('readDocument: PDFs', () => {
     const doc = await readDocument(await makeScannedPdf([scan]), { ocr: pool });
     expect(doc).toMatchObject({ fileType: 'pdf', method: 'ocr' });
     expect(doc.pages[0]!.method).toBe('ocr');
-    const text = documentText(doc);
-    expect(text).toContain(truth.invoiceNumber);
-    expect(text).toContain(truth.date);
-    expect(text).toContain(truth.totalText);
-    expect(text).toContain(truth.vendor);
+    expectText(doc, truth.invoiceNumber, truth.date, truth.totalText, truth.vendor);
     // Boxes are fractions of the page: the vendor name is in the top left quarter.
     const vendorLine = doc.pages[0]!.lines.find((l) => l.text.includes(truth.vendor.split(' ')[0]!))!;
     expect(vendorLine.box.x).toBeLessThan(0.25);
@@ -81,11 +89,8 @@ describe('readDocument: PDFs', () => {
     expect(found!.dpi).toBeCloseTo(200, 0);
     expect(Buffer.from(found!.jpeg).equals(scan)).toBe(true);
     const doc = await readDocument(bytes, { ocr: pool });
-    const page = doc.pages[0]!;
-    expect(page.height).toBeGreaterThan(page.width);
-    const text = documentText(doc);
-    expect(text).toContain('R-64001');
-    expect(text).toContain('57.35');
+    expectUpright(doc);
+    expectText(doc, 'R-64001', '57.35');
   });
 
   it('renders and OCRs a scanned page whose image does not cover it', async () => {
@@ -99,9 +104,7 @@ describe('readDocument: PDFs', () => {
     expect(fullPageJpeg((await PDFDocument.load(bytes)).getPage(0))).toBeNull();
     const doc = await readDocument(bytes, { ocr: pool });
     expect(doc.method).toBe('ocr');
-    const text = documentText(doc);
-    expect(text).toContain('R-55120');
-    expect(text).toContain('41.70');
+    expectText(doc, 'R-55120', '41.70');
     // The receipt sits right of x = 150pt: its lines start there, not at the page edge.
     expect(doc.pages[0]!.lines[0]!.box.x).toBeGreaterThan(150 / 595.28 - 0.02);
   });
@@ -112,7 +115,7 @@ describe('readDocument: PDFs', () => {
     expect(doc.method).toBe('ocr');
     expect(doc.pages.map((p) => p.method)).toEqual(['text', 'ocr']);
     expect(doc.pages[0]!.lines[0]!.text).toBe('Cover letter for claim C-1');
-    expect(doc.pages[1]!.lines.map((l) => l.text).join('\n')).toContain('R-90017');
+    expect(pageText(doc.pages[1]!)).toContain('R-90017');
     expect(documentText(doc).split('\f')).toHaveLength(2);
   });
 });
@@ -124,27 +127,24 @@ describe('readDocument: images', () => {
     const doc = await readDocument(await makeMultiPageTiff([a, b]), { ocr: pool });
     expect(doc).toMatchObject({ fileType: 'tiff', method: 'ocr' });
     expect(doc.pages.map((p) => p.number)).toEqual([1, 2]);
-    expect(doc.pages[0]!.lines.map((l) => l.text).join(' ')).toContain('R-10001');
-    expect(doc.pages[1]!.lines.map((l) => l.text).join(' ')).toContain('R-20002');
-    expect(doc.pages[1]!.lines.map((l) => l.text).join(' ')).toContain('22.20');
+    expect(pageText(doc.pages[0]!)).toContain('R-10001');
+    expect(pageText(doc.pages[1]!)).toContain('R-20002');
+    expect(pageText(doc.pages[1]!)).toContain('22.20');
   });
 
   it('turns a sideways phone photo (EXIF orientation) upright before reading it', async () => {
     const photo = await renderTextImage(receiptLines('R-31415', '27.80'), { page: receipt, dpi: 200, rotate: 90, format: 'jpeg', noise: true });
     const doc = await readDocument(photo, { ocr: pool });
     expect(doc.fileType).toBe('jpeg');
-    const page = doc.pages[0]!;
-    expect(page.height).toBeGreaterThan(page.width);
-    const text = documentText(doc);
-    expect(text).toContain('R-31415');
-    expect(text).toContain('27.80');
+    expectUpright(doc);
+    expectText(doc, 'R-31415', '27.80');
   });
 
   it('reads a WebP', async () => {
     const webp = await renderTextImage(receiptLines('R-27182', '9.95'), { page: receipt, dpi: 200, format: 'webp' });
     const doc = await readDocument(webp, { ocr: pool });
     expect(doc.fileType).toBe('webp');
-    expect(documentText(doc)).toContain('R-27182');
+    expectText(doc, 'R-27182');
   });
 
   it('reads small print (a low-resolution screenshot) a second time enlarged', async () => {

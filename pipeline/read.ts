@@ -140,12 +140,12 @@ export async function renderPagePreview(bytes: Uint8Array, pageNumber: number, o
   }
 }
 
-/** All text of a document, lines joined by newlines and pages by form feeds. */
-export function documentText(doc: ReadDocument): string {
-  return doc.pages.map((p) => p.lines.map((l) => l.text).join('\n')).join('\f');
+/** All text of a page, lines joined by newlines. */
+export function pageText(page: Page): string {
+  return page.lines.map((l) => l.text).join('\n');
 }
 
-export { detectFileType, describeContent } from './detect.ts';
-export { pdfPageCount, renderPdfPage } from './pdf.ts';
-export { renderImagePage } from './image.ts';
-export { createOcrPool, type OcrEngine, type OcrPage, type OcrPool } from './ocr.ts';
+/** All text of a document, pages (see pageText) joined by form feeds. */
+export function documentText(doc: ReadDocument): string {
+  return doc.pages.map(pageText).join('\f');
+}
