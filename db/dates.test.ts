@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, addMonths, claimDeadline, isIsoDate, retentionUntil } from './dates.ts';
+import { deadlineOf } from '../pipeline/checks.ts';
+import { addDays, addMonths, isIsoDate } from '../pipeline/dates.ts';
+import { retentionUntil } from './dates.ts';
 
 describe('calendar dates', () => {
   it('puts the deadline 45 days after the usage end, across months and years', () => {
-    expect(claimDeadline('2026-03-31')).toBe('2026-05-15');
-    expect(claimDeadline('2025-12-20')).toBe('2026-02-03');
+    expect(deadlineOf({ usageEnd: '2026-03-31' })).toBe('2026-05-15');
+    expect(deadlineOf({ usageEnd: '2025-12-20' })).toBe('2026-02-03');
     expect(addDays('2024-02-28', 1)).toBe('2024-02-29');
     expect(addDays('2026-01-01', -1)).toBe('2025-12-31');
   });

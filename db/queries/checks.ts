@@ -14,7 +14,7 @@ import {
   type Completeness,
   type FlagStatus,
 } from '../schema/index.ts';
-import { chunk, isUuid, refreshCompleteness, requireActor, writeAudit } from './common.ts';
+import { chunk, filterValues, isUuid, refreshCompleteness, requireActor, writeAudit } from './common.ts';
 
 export interface MatchRecord {
   id: string;
@@ -125,16 +125,13 @@ export interface ListFlagsFilter {
 /** The review queue: flags across claims, blocking first, oldest first. */
 export async function listFlags(db: Db, filter: ListFlagsFilter = {}): Promise<ReviewFlag[]> {
   const where: SQL[] = [];
-  const list = <T extends string>(v: T | readonly T[]): T[] => (typeof v === 'string' ? [v] : [...v]);
   if (filter.status !== undefined) {
-    const statuses = list(filter.status);
-    for (const s of statuses) if (!FLAG_STATUSES.includes(s)) throw new DbError('INVALID_INPUT', `unknown flag status: ${s}`);
+    const statuses = filterValues(filter.status, FLAG_STATUSES, 'flag status', 'status');
     if (statuses.length === 0) return [];
     where.push(inArray(flags.status, statuses));
   }
   if (filter.severity !== undefined) {
-    const severities = list(filter.severity);
-    for (const s of severities) if (!FLAG_SEVERITIES.includes(s)) throw new DbError('INVALID_INPUT', `unknown flag severity: ${s}`);
+    const severities = filterValues(filter.severity, FLAG_SEVERITIES, 'flag severity', 'severity');
     if (severities.length === 0) return [];
     where.push(inArray(flags.severity, severities));
   }

@@ -1,7 +1,9 @@
 import { and, asc, eq, inArray, lt, sql, type Column, type SQL } from 'drizzle-orm';
 import type { Claim, ClaimStatus, Expense } from '../../pipeline/types.ts';
 import type { Db } from '../client.ts';
-import { claimDeadline, isIsoDate, retentionUntil } from '../dates.ts';
+import { deadlineOf } from '../../pipeline/checks.ts';
+import { isIsoDate } from '../../pipeline/dates.ts';
+import { retentionUntil } from '../dates.ts';
 import { DbError, pgErrorCode } from '../errors.ts';
 import {
   CLAIM_STATUSES,
@@ -13,7 +15,7 @@ import {
   flags,
   type Completeness,
 } from '../schema/index.ts';
-import { chunk, q, requireActor, writeAudit } from './common.ts';
+import { chunk, filterValues, q, requireActor, writeAudit } from './common.ts';
 import { getClaimDocuments, type DocumentWithExtraction } from './documents.ts';
 import { getClaimFlags, getClaimMatches, type FlagRecord, type MatchRecord } from './checks.ts';
 
@@ -102,8 +104,8 @@ function normalizeExpense(e: Expense): Expense {
   };
 }
 
-/** The claim as imported, in a fixed shape, for comparison and for the audit trail. */
-function claimContent(c: Omit<Claim, 'expenses'>, list: readonly Expense[]): Claim {
+/** What the partner says about a claim besides its expenses, without any other property. */
+function claimFields(c: Omit<Claim, 'expenses'>): Omit<Claim, 'expenses'> {
   return {
     claimId: c.claimId,
     partner: c.partner,
@@ -111,6 +113,13 @@ function claimContent(c: Omit<Claim, 'expenses'>, list: readonly Expense[]): Cla
     activity: c.activity,
     usageStart: c.usageStart,
     usageEnd: c.usageEnd,
+  };
+}
+
+/** The claim as imported, in a fixed shape, for comparison and for the audit trail. */
+function claimContent(c: Omit<Claim, 'expenses'>, list: readonly Expense[]): Claim {
+  return {
+    ...claimFields(c),
     expenses: list.map(normalizeExpense).sort((a, b) => (a.expenseId < b.expenseId ? -1 : a.expenseId > b.expenseId ? 1 : 0)),
   };
 }
@@ -217,13 +226,8 @@ async function importInTransaction(tx: Db, input: readonly Claim[], actor: strin
   for (const part of chunk(toCreate, 500)) {
     await tx.insert(claims).values(
       part.map((c) => ({
-        claimId: c.claimId,
-        partner: c.partner,
-        program: c.program,
-        activity: c.activity,
-        usageStart: c.usageStart,
-        usageEnd: c.usageEnd,
-        deadline: claimDeadline(c.usageEnd),
+        ...claimFields(c),
+        deadline: deadlineOf(c),
         currency: claimCurrency(c.expenses),
       })),
     );
@@ -254,7 +258,7 @@ async function importInTransaction(tx: Db, input: readonly Claim[], actor: strin
         activity: next.activity,
         usageStart: next.usageStart,
         usageEnd: next.usageEnd,
-        deadline: claimDeadline(next.usageEnd),
+        deadline: deadlineOf(next),
         currency: claimCurrency(next.expenses),
         // What was checked is no longer what is claimed.
         checkedAt: null,
@@ -333,12 +337,7 @@ export async function getClaim(db: Db, claimId: string): Promise<ClaimDetail | n
 /** The claim in the pipeline's shape, to run the checks again. */
 export function toPipelineClaim(detail: ClaimRecord & { expenses: readonly Expense[] }): Claim {
   return {
-    claimId: detail.claimId,
-    partner: detail.partner,
-    program: detail.program,
-    activity: detail.activity,
-    usageStart: detail.usageStart,
-    usageEnd: detail.usageEnd,
+    ...claimFields(detail),
     expenses: detail.expenses.map(normalizeExpense),
   };
 }
@@ -357,10 +356,9 @@ export interface ListClaimsFilter {
 export async function listClaims(db: Db, filter: ListClaimsFilter = {}): Promise<ClaimSummary[]> {
   const where: SQL[] = [];
   if (filter.status !== undefined) {
-    const list: readonly ClaimStatus[] = typeof filter.status === 'string' ? [filter.status] : filter.status;
-    for (const s of list) if (!CLAIM_STATUSES.includes(s)) invalid(`unknown claim status: ${s}`, { field: 'status' });
+    const list = filterValues(filter.status, CLAIM_STATUSES, 'claim status', 'status');
     if (list.length === 0) return [];
-    where.push(inArray(claims.status, [...list]));
+    where.push(inArray(claims.status, list));
   }
   if (filter.partner !== undefined) where.push(eq(claims.partner, filter.partner));
   if (filter.deadlineBefore !== undefined) {

@@ -94,6 +94,13 @@ export function isUuid(value: unknown): value is string {
   return typeof value === 'string' && UUID.test(value);
 }
 
+/** A list filter given as one value or several, each checked against the values the column takes. */
+export function filterValues<T extends string>(value: T | readonly T[], allowed: readonly T[], what: string, field: string): T[] {
+  const list: T[] = typeof value === 'string' ? [value] : [...value];
+  for (const v of list) if (!allowed.includes(v)) throw new DbError('INVALID_INPUT', `unknown ${what}: ${v}`, { field });
+  return list;
+}
+
 export function requireActor(actor: unknown): string {
   if (typeof actor !== 'string' || actor.trim() === '') throw new DbError('INVALID_INPUT', 'an actor is required for an audited change');
   return actor;

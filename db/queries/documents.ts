@@ -11,7 +11,8 @@ import type {
   ReadMethod,
 } from '../../pipeline/types.ts';
 import type { Db } from '../client.ts';
-import { isIsoDate, retentionUntil } from '../dates.ts';
+import { isIsoDate } from '../../pipeline/dates.ts';
+import { retentionUntil } from '../dates.ts';
 import { DbError } from '../errors.ts';
 import {
   CORRECTABLE_FIELDS,
@@ -441,32 +442,29 @@ export async function correctFields(
   return db.transaction(async (tx) => {
     const [doc] = await tx.select().from(documents).where(eq(documents.id, documentId)).for('update');
     if (!doc) throw new DbError('NOT_FOUND', `document ${documentId} does not exist`, { documentId });
-    let [current] = await tx
-      .select()
-      .from(extractions)
-      .where(eq(extractions.documentId, documentId))
-      .orderBy(desc(extractions.version))
-      .limit(1);
-    if (!current) {
-      [current] = await tx
-        .insert(extractions)
-        .values({
-          documentId,
-          version: 1,
-          kind: doc.kind ?? 'other',
-          kindConfidence: 0,
-          fields: { vendor: null, amount: null, currency: null, date: null, invoiceNumber: null },
-          csr: null,
-          method: doc.method,
-          text: '',
-        })
-        .returning();
-    }
+    // A document never extracted (it failed) gets a first extraction to hold the reviewer's values.
+    const current =
+      (await getLatestExtraction(tx, documentId)) ??
+      (
+        await tx
+          .insert(extractions)
+          .values({
+            documentId,
+            version: 1,
+            kind: doc.kind ?? 'other',
+            kindConfidence: 0,
+            fields: { vendor: null, amount: null, currency: null, date: null, invoiceNumber: null },
+            csr: null,
+            method: doc.method,
+            text: '',
+          })
+          .returning()
+      )[0]!;
     const at = new Date().toISOString();
-    const corrected: CorrectedFields = { ...current!.correctedFields };
+    const corrected: CorrectedFields = { ...current.correctedFields };
     const audit = [];
     for (const [name, value] of values) {
-      const before = readValue(current!, name);
+      const before = readValue(current, name);
       // `previous` is what the reader produced, however many times a reviewer changed it since.
       corrected[name] = { value, previous: corrected[name]?.previous ?? before, by: actor, at, note };
       audit.push({
@@ -481,11 +479,11 @@ export async function correctFields(
       });
     }
     const changed = new Map([...values].map(([name]) => [name, corrected[name]!]));
-    const effective = applyCorrections(current!, Object.fromEntries(changed) as CorrectedFields);
+    const effective = applyCorrections(current, Object.fromEntries(changed) as CorrectedFields);
     const [row] = await tx
       .update(extractions)
       .set({ kind: effective.kind, fields: effective.fields, correctedFields: corrected })
-      .where(eq(extractions.id, current!.id))
+      .where(eq(extractions.id, current.id))
       .returning();
     if (values.has('kind')) {
       await tx.update(documents).set({ kind: effective.kind, updatedAt: sql`now()` }).where(eq(documents.id, documentId));
@@ -523,11 +521,17 @@ export interface SharedEvidence {
   };
 }
 
-function invoiceKey(value: string | null | undefined): string | null {
-  if (!value) return null;
-  const key = value.toLowerCase().replace(/[^a-z0-9]/g, '');
+/**
+ * An invoice number as duplicates are compared: its ASCII letters and digits, upper-cased (what
+ * pipeline/checks.ts's invoiceKey keeps of the number). `invoiceNumberKeySql` is the same in SQL:
+ * both strip before upper-casing, and in the C collation, so they agree on every input.
+ */
+function invoiceNumberKey(value: string | null | undefined): string | null {
+  const key = (value ?? '').replace(/[^A-Za-z0-9]/g, '').toUpperCase();
   return key === '' ? null : key;
 }
+
+const invoiceNumberKeySql = sql`upper(regexp_replace(${extractions.fields}->'invoiceNumber'->>'value', '[^A-Za-z0-9]', '', 'g') collate "C")`;
 
 /**
  * Documents of other claims that carry the same evidence as this claim's documents: the same
@@ -551,14 +555,13 @@ export async function findSharedEvidence(db: Db, claimId: string): Promise<Share
   );
   const byKey = new Map<string, { documentId: string; amount: number | null }[]>();
   for (const e of mine.values()) {
-    const key = invoiceKey(e.fields.invoiceNumber?.value);
+    const key = invoiceNumberKey(e.fields.invoiceNumber?.value);
     if (!key) continue;
     const list = byKey.get(key) ?? [];
     list.push({ documentId: e.documentId, amount: e.fields.amount?.value ?? null });
     byKey.set(key, list);
   }
 
-  const normalized = sql`lower(regexp_replace(${extractions.fields}->'invoiceNumber'->>'value', '[^A-Za-z0-9]', '', 'g'))`;
   const candidates = [];
   for (const keys of chunk([...byKey.keys()], 500)) {
     candidates.push(
@@ -575,7 +578,7 @@ export async function findSharedEvidence(db: Db, claimId: string): Promise<Share
         .where(
           and(
             ne(documents.claimId, claimId),
-            inArray(normalized, keys),
+            inArray(invoiceNumberKeySql, keys),
             eq(extractions.version, sql`(select max(e2.version) from ${extractions} e2 where e2.document_id = ${q(extractions.documentId)})`),
           ),
         )),
@@ -625,7 +628,7 @@ export async function findSharedEvidence(db: Db, claimId: string): Promise<Share
     out.push({ documentId: r.documentId, reason: 'same_file', other: describe(r.otherId, r.otherClaimId, r.otherFileName) });
   }
   for (const c of candidates) {
-    const key = invoiceKey(c.fields.invoiceNumber?.value);
+    const key = invoiceNumberKey(c.fields.invoiceNumber?.value);
     const amount = c.fields.amount?.value ?? null;
     for (const m of (key && byKey.get(key)) || []) {
       if (m.amount === null || amount === null || m.amount !== amount) continue;

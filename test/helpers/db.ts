@@ -31,13 +31,18 @@ export interface TestDatabase {
   cleanup(): Promise<void>;
 }
 
+/** One connection to the test server, for creating and dropping databases. */
+function adminClient(url: string, connectTimeout = 5): postgres.Sql {
+  return postgres(url, { max: 1, connect_timeout: connectTimeout, onnotice: () => {} });
+}
+
 let probe: Promise<string | null> | undefined;
 let warned = false;
 
 /** Why the server cannot be used, or null when it can. Asked once per test file. */
 function probeServer(): Promise<string | null> {
   probe ??= (async () => {
-    const admin = postgres(testServerUrl(), { max: 1, connect_timeout: 3, onnotice: () => {} });
+    const admin = adminClient(testServerUrl(), 3);
     try {
       await admin`select 1`;
       return null;
@@ -76,7 +81,7 @@ function withDatabase(url: string, name: string): string {
 export async function freshPostgres(): Promise<TestDatabase> {
   const server = testServerUrl();
   const name = `claimproof_test_${randomBytes(6).toString('hex')}`;
-  const admin = postgres(server, { max: 1, connect_timeout: 5, onnotice: () => {} });
+  const admin = adminClient(server);
   try {
     await admin.unsafe(`create database "${name}"`);
   } finally {
@@ -104,7 +109,7 @@ export async function freshPostgres(): Promise<TestDatabase> {
 }
 
 async function dropDatabase(server: string, name: string): Promise<void> {
-  const admin = postgres(server, { max: 1, connect_timeout: 5, onnotice: () => {} });
+  const admin = adminClient(server);
   try {
     // FORCE (PostgreSQL 13+) ends a connection a failed test left open.
     await admin.unsafe(`drop database if exists "${name}" with (force)`);
