@@ -11,7 +11,7 @@ import {
   type ClaimReport,
   type EvidenceDocument,
 } from './checks.ts';
-import type { Claim, CsrLine, DocKind, Expense, ExtractedFields, Field, FlagCode, ProcessedDocument } from './types.ts';
+import type { Claim, CsrLine, DocKind, Expense, ExtractedFields, Field, Flag, FlagCode, ProcessedDocument } from './types.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Factories: a claim with one third-party and one in-house expense, and evidence that fits it.
@@ -100,6 +100,11 @@ function check(documents: EvidenceDocument[], opts: { claims?: Claim[]; asOf?: s
 
 const codes = (r: ClaimReport) => r.flags.map((f) => f.code);
 const flagsOf = (r: ClaimReport, code: FlagCode) => r.flags.filter((f) => f.code === code);
+/** The report's only flag, asserting that it has exactly one, of `code`. */
+function soleFlag(r: ClaimReport, code: FlagCode): Flag {
+  expect(codes(r)).toEqual([code]);
+  return r.flags[0]!;
+}
 
 // ---------------------------------------------------------------------------------------------
 
@@ -140,8 +145,7 @@ describe('the baseline', () => {
 describe('MISSING_INVOICE', () => {
   it('is raised when a third-party expense has no invoice', () => {
     const r = check([csr(), poe()]);
-    expect(codes(r)).toEqual(['MISSING_INVOICE']);
-    expect(r.flags[0]).toMatchObject({ expenseId: 'E1', severity: 'blocking' });
+    expect(soleFlag(r, 'MISSING_INVOICE')).toMatchObject({ expenseId: 'E1', severity: 'blocking' });
     expect(r.flags[0]!.message).toMatch(/expense E1 \(Acme Inc\., 1,250\.00 EUR, 2026-03-04\) has no matching invoice: the claim has no readable invoice/);
     expect(r.status).toBe('incomplete');
   });
@@ -166,8 +170,7 @@ describe('MISSING_INVOICE', () => {
 describe('MISSING_CSR', () => {
   it('is raised when an in-house expense has no CSR', () => {
     const r = check([invoice(), poe()]);
-    expect(codes(r)).toEqual(['MISSING_CSR']);
-    expect(r.flags[0]).toMatchObject({ expenseId: 'E2' });
+    expect(soleFlag(r, 'MISSING_CSR')).toMatchObject({ expenseId: 'E2' });
   });
   it('is not raised when the CSR is there, and an invoice never stands in for a CSR', () => {
     expect(codes(check(perfect()))).not.toContain('MISSING_CSR');
@@ -193,15 +196,13 @@ describe('MISSING_POE', () => {
 describe('AMOUNT_MISMATCH', () => {
   it('is raised beyond the tolerance, with both amounts in the message', () => {
     const r = check([invoice({ amount: 120000 }), csr(), poe()]);
-    expect(codes(r)).toEqual(['AMOUNT_MISMATCH']);
-    expect(r.flags[0]).toMatchObject({ expenseId: 'E1', documentId: 'invoice-acme', file: 'C1/invoice-acme.pdf' });
+    expect(soleFlag(r, 'AMOUNT_MISMATCH')).toMatchObject({ expenseId: 'E1', documentId: 'invoice-acme', file: 'C1/invoice-acme.pdf' });
     expect(r.flags[0]!.message).toBe('invoice total 1,200.00 EUR differs from the claimed 1,250.00 EUR by 50.00 EUR (tolerance 0.01)');
   });
   it('is raised one minor unit past the tolerance, and when no total was read', () => {
     expect(codes(check([invoice({ amount: 125002 }), csr(), poe()]))).toEqual(['AMOUNT_MISMATCH']);
     const r = check([invoice({ amount: null }), csr(), poe()]);
-    expect(codes(r)).toEqual(['AMOUNT_MISMATCH']);
-    expect(r.flags[0]!.message).toMatch(/no total could be read/);
+    expect(soleFlag(r, 'AMOUNT_MISMATCH').message).toMatch(/no total could be read/);
   });
   it('is not raised within the tolerance, nor with a wider configured tolerance', () => {
     expect(codes(check([invoice({ amount: 125001 }), csr(), poe()]))).toEqual([]);
@@ -217,8 +218,7 @@ describe('AMOUNT_MISMATCH', () => {
 describe('CURRENCY_MISMATCH', () => {
   it('is raised when the document is in another currency', () => {
     const r = check([invoice({ currency: 'USD' }), csr(), poe()]);
-    expect(codes(r)).toEqual(['CURRENCY_MISMATCH']);
-    expect(r.flags[0]!.message).toBe('the invoice is in USD, the expense is claimed in EUR (1,250.00 USD against the claimed 1,250.00 EUR)');
+    expect(soleFlag(r, 'CURRENCY_MISMATCH').message).toBe('the invoice is in USD, the expense is claimed in EUR (1,250.00 USD against the claimed 1,250.00 EUR)');
   });
   it('is not raised for the same currency, in any case, nor when no currency was read', () => {
     expect(codes(check([invoice({ currency: 'eur' }), csr(), poe()]))).toEqual([]);
@@ -229,8 +229,7 @@ describe('CURRENCY_MISMATCH', () => {
 describe('DATE_OUTSIDE_PERIOD', () => {
   it('is raised when the document date is outside the usage period', () => {
     const r = check([invoice({ date: '2026-04-10' }), csr(), poe()]);
-    expect(codes(r)).toEqual(['DATE_OUTSIDE_PERIOD']);
-    expect(r.flags[0]!.message).toBe('invoice date 2026-04-10 is outside the usage period 2026-03-01 – 2026-03-31, 10 days after its end');
+    expect(soleFlag(r, 'DATE_OUTSIDE_PERIOD').message).toBe('invoice date 2026-04-10 is outside the usage period 2026-03-01 – 2026-03-31, 10 days after its end');
   });
   it('names every reading when none of an ambiguous date is inside', () => {
     const r = check([invoice({ date: '2026-04-12', dateAlternatives: ['2026-12-04'] }), csr(), poe()]);
@@ -238,8 +237,7 @@ describe('DATE_OUTSIDE_PERIOD', () => {
   });
   it('is raised when no date could be read', () => {
     const r = check([invoice({ date: null }), csr(), poe()]);
-    expect(codes(r)).toEqual(['DATE_OUTSIDE_PERIOD']);
-    expect(r.flags[0]!.message).toMatch(/no date could be read/);
+    expect(soleFlag(r, 'DATE_OUTSIDE_PERIOD').message).toMatch(/no date could be read/);
   });
   it('is not raised when another reading of an ambiguous date is inside, and says which was chosen', () => {
     const r = check([invoice({ date: '2026-04-03', dateAlternatives: ['2026-03-04'] }), csr(), poe()]);
@@ -255,13 +253,11 @@ describe('DATE_OUTSIDE_PERIOD', () => {
 describe('VENDOR_MISMATCH', () => {
   it('is raised when the invoice vendor is another company', () => {
     const r = check([invoice({ vendor: 'Globex Corporation' }), csr(), poe()]);
-    expect(codes(r)).toEqual(['VENDOR_MISMATCH']);
-    expect(r.flags[0]!.message).toMatch(/^invoice vendor 'Globex Corporation' does not match the claimed vendor 'Acme Inc\.' \(similarity 0\.\d\d, needs 0\.8\)$/);
+    expect(soleFlag(r, 'VENDOR_MISMATCH').message).toMatch(/^invoice vendor 'Globex Corporation' does not match the claimed vendor 'Acme Inc\.' \(similarity 0\.\d\d, needs 0\.8\)$/);
   });
   it('is raised when no vendor was read from the invoice', () => {
     const r = check([invoice({ vendor: null }), csr(), poe()]);
-    expect(codes(r)).toEqual(['VENDOR_MISMATCH']);
-    expect(r.flags[0]!.message).toMatch(/no vendor could be read/);
+    expect(soleFlag(r, 'VENDOR_MISMATCH').message).toMatch(/no vendor could be read/);
   });
   it('is not raised for legal-form and case variants, nor ever for a CSR (its vendor is the partner)', () => {
     expect(codes(check([invoice({ vendor: 'ACME INCORPORATED' }), csr(), poe()]))).toEqual([]);
@@ -312,8 +308,7 @@ describe('DUPLICATE_DOCUMENT', () => {
   });
   it('is not raised for an identical copy that backs nothing: that is an unmatched copy (review)', () => {
     const r = check([invoice({ sha256: 'same' }, 'a'), invoice({ sha256: 'same' }, 'b'), csr(), poe()]);
-    expect(codes(r)).toEqual(['UNMATCHED_DOCUMENT']);
-    expect(r.flags[0]).toMatchObject({ documentId: 'b', severity: 'review' });
+    expect(soleFlag(r, 'UNMATCHED_DOCUMENT')).toMatchObject({ documentId: 'b', severity: 'review' });
     expect(r.flags[0]!.message).toMatch(/^an identical copy of C1\/a\.pdf, which backs expense E1/);
     expect(r.status).toBe('complete');
   });
@@ -326,8 +321,7 @@ describe('DUPLICATE_DOCUMENT', () => {
 describe('UNREADABLE_DOCUMENT', () => {
   it('is raised for a file that failed, with its error', () => {
     const r = check([...perfect(), makeDoc('broken', null, { status: 'failed', text: '' })]);
-    expect(codes(r)).toEqual(['UNREADABLE_DOCUMENT']);
-    expect(r.flags[0]!.message).toBe('the file could not be read: the PDF structure is damaged');
+    expect(soleFlag(r, 'UNREADABLE_DOCUMENT').message).toBe('the file could not be read: the PDF structure is damaged');
     expect(r.documents.find((d) => d.documentId === 'broken')).toMatchObject({ status: 'failed', kind: null, expenseId: null });
   });
   it('is raised for a file with no usable text, and such a file is not used as evidence', () => {
@@ -345,8 +339,7 @@ describe('MIXED_CURRENCY', () => {
     const claim = makeClaim();
     claim.expenses[1]!.currency = 'USD';
     const r = check([invoice(), csr({ currency: 'USD' }), poe()], { claims: [claim] });
-    expect(codes(r)).toEqual(['MIXED_CURRENCY']);
-    expect(r.flags[0]!.message).toBe("the claim's expenses are in 2 currencies: EUR (E1); USD (E2); a claim has one currency");
+    expect(soleFlag(r, 'MIXED_CURRENCY').message).toBe("the claim's expenses are in 2 currencies: EUR (E1); USD (E2); a claim has one currency");
     expect(r.flags[0]!.expenseId).toBeUndefined();
   });
   it('is not raised with one currency', () => {
@@ -357,14 +350,12 @@ describe('MIXED_CURRENCY', () => {
 describe('CSR_TOTAL_MISMATCH', () => {
   it('is raised when the lines do not add up to the stated total', () => {
     const r = check([invoice(), csr({ csr: { lines: csrLines([[10, 6000, 60000], [null, null, 15000]]), statedTotalMinor: 80000 } }), poe()]);
-    expect(codes(r)).toEqual(['CSR_TOTAL_MISMATCH']);
-    expect(r.flags[0]).toMatchObject({ expenseId: 'E2', documentId: 'csr-partner' });
+    expect(soleFlag(r, 'CSR_TOTAL_MISMATCH')).toMatchObject({ expenseId: 'E2', documentId: 'csr-partner' });
     expect(r.flags[0]!.message).toBe('the 2 lines add up to 750.00 EUR, but the stated total is 800.00 EUR');
   });
   it('is raised when a line is not hours × rate, even if the sum agrees', () => {
     const r = check([invoice(), csr({ csr: { lines: csrLines([[10, 6000, 65000], [null, null, 15000]]), statedTotalMinor: 80000 } }), poe()]);
-    expect(codes(r)).toEqual(['CSR_TOTAL_MISMATCH']);
-    expect(r.flags[0]!.message).toMatch(/line "work 1": 10 h × 60\.00 EUR = 600\.00 EUR, but the line shows 650\.00 EUR/);
+    expect(soleFlag(r, 'CSR_TOTAL_MISMATCH').message).toMatch(/line "work 1": 10 h × 60\.00 EUR = 600\.00 EUR, but the line shows 650\.00 EUR/);
   });
   it('is raised on an unmatched CSR too, and falls back to the read total when no total was stated', () => {
     const problems = csrTotalProblems({ csr: { lines: csrLines([[1, 100, 100]]), statedTotalMinor: null }, fields: { ...invoice().fields, amount: fld(200) } });
@@ -399,8 +390,7 @@ describe('POE_BRANDING_MISSING', () => {
   const config = { brandText: { MDF: ['Contoso Partner Network', 'Contoso'] } };
   it('is raised when no POE shows the programme\'s brand text (review)', () => {
     const r = check([invoice(), csr(), poe({ text: 'Agenda of the spring event, 40 attendees' })], { config: { brandText: { MDF: ['Fabrikam Partner Program'] } } });
-    expect(codes(r)).toEqual(['POE_BRANDING_MISSING']);
-    expect(r.flags[0]!.severity).toBe('review');
+    expect(soleFlag(r, 'POE_BRANDING_MISSING').severity).toBe('review');
     expect(r.flags[0]!.message).toMatch(/required by programme 'MDF': 'Fabrikam Partner Program'/);
     expect(r.status).toBe('complete');
   });
@@ -417,8 +407,7 @@ describe('POE_BRANDING_MISSING', () => {
 describe('LOW_CONFIDENCE', () => {
   it('is raised for a field used for matching read below the threshold; the value is still used', () => {
     const r = check([invoice({ confidence: { amount: 0.4, vendor: 0.3 } }), csr(), poe()]);
-    expect(codes(r)).toEqual(['LOW_CONFIDENCE']);
-    expect(r.flags[0]).toMatchObject({ severity: 'review', expenseId: 'E1', documentId: 'invoice-acme' });
+    expect(soleFlag(r, 'LOW_CONFIDENCE')).toMatchObject({ severity: 'review', expenseId: 'E1', documentId: 'invoice-acme' });
     expect(r.flags[0]!.message).toMatch(/amount '1,250\.00 EUR' \(0\.40\), vendor 'ACME, Inc' \(0\.30\)/);
     expect(r.expenses[0]!.documentId).toBe('invoice-acme');
     expect(r.status).toBe('complete');
@@ -438,22 +427,19 @@ describe('LOW_CONFIDENCE', () => {
 describe('UNMATCHED_DOCUMENT', () => {
   it('is raised for an invoice that matches no expense, with the closest candidate and why it does not fit', () => {
     const r = check([...perfect(), invoice({ vendor: 'Globex', amount: 99900, invoiceNumber: 'G-1', date: '2026-03-10' }, 'globex')]);
-    expect(codes(r)).toEqual(['UNMATCHED_DOCUMENT']);
-    expect(r.flags[0]).toMatchObject({ documentId: 'globex', severity: 'review' });
+    expect(soleFlag(r, 'UNMATCHED_DOCUMENT')).toMatchObject({ documentId: 'globex', severity: 'review' });
     expect(r.flags[0]!.message).toMatch(/^invoice \(Globex, 999\.00 EUR, 2026-03-10, no\. G-1\) matches no expense; the closest is E1 \(score 0\.\d\d\): /);
     expect(r.flags[0]!.message).toMatch(/vendor 'Globex' does not match 'Acme Inc\.'.*neither the amount nor the vendor identifies this document$/);
   });
   it('is raised for a second invoice that fits an expense already backed better', () => {
     const r = check([...perfect(), invoice({ invoiceNumber: 'INV-2002', date: '2026-03-28' }, 'later')]);
-    expect(codes(r)).toEqual(['UNMATCHED_DOCUMENT']);
-    expect(r.flags[0]!.message).toMatch(/matches no expense: the closest, E1, is backed by a document that fits it better$/);
+    expect(soleFlag(r, 'UNMATCHED_DOCUMENT').message).toMatch(/matches no expense: the closest, E1, is backed by a document that fits it better$/);
     expect(r.expenses[0]!.documentId).toBe('invoice-acme');
   });
   it('is raised for a CSR when the claim has no in-house expense', () => {
     const claim = makeClaim({ expenses: [makeClaim().expenses[0]!] });
     const r = check([invoice(), csr(), poe()], { claims: [claim] });
-    expect(codes(r)).toEqual(['UNMATCHED_DOCUMENT']);
-    expect(r.flags[0]!.message).toMatch(/the claim has no in_house expense/);
+    expect(soleFlag(r, 'UNMATCHED_DOCUMENT').message).toMatch(/the claim has no in_house expense/);
   });
   it('is not raised for POE or other documents, nor for matched ones', () => {
     expect(codes(check([...perfect(), makeDoc('photo', 'other'), poe({}, 'poe-2')]))).toEqual([]);

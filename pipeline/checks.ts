@@ -2,7 +2,7 @@
 // claim). Pure: claims and already-processed documents in, one report per claim out. Every flag
 // says in words what is wrong, with the values that made it so.
 import { addDays, daysBetween, isIsoDate } from './dates.ts';
-import { compareAmounts, matchClaim, type ClaimMatching, type Match, type PairAssessment } from './match.ts';
+import { docCurrencyOf, KIND_FOR_EXPENSE, matchClaim, type ClaimMatching, type Match, type PairAssessment } from './match.ts';
 import { currencyExponent, formatMoney, minorToDecimal } from './money.ts';
 import type { Claim, DocKind, Expense, ExpenseType, ExtractedFields, Extraction, Flag, FlagCode, FlagSeverity, ProcessedDocument } from './types.ts';
 import { containsFuzzy, normalizeVendor, vendorSimilarity, VENDOR_MATCH_THRESHOLD } from './vendor.ts';
@@ -239,7 +239,8 @@ interface Backing {
 export function invoiceKey(doc: Pick<EvidenceDocument, 'fields'>): string | null {
   const f = doc.fields;
   if (!f.vendor || !f.invoiceNumber || !f.amount) return null;
-  const number = f.invoiceNumber.value.toUpperCase().replace(/[^A-Z0-9]/g, '');
+  // Same key as the database's cross-claim lookup (db/queries/documents.ts): ASCII letters and digits, then upper case.
+  const number = f.invoiceNumber.value.replace(/[^A-Za-z0-9]/g, '').toUpperCase();
   const vendor = normalizeVendor(f.vendor.value);
   if (number === '' || vendor === '') return null;
   return `${vendor}|${number}|${f.amount.value}|${(f.currency?.value ?? '').toUpperCase()}`;
@@ -348,7 +349,6 @@ function buildReport(w: ClaimWork, duplicates: Map<string, string[]>, asOf: stri
   const matchByExpense = new Map(matching.matches.map((m) => [m.expenseId, m]));
   const matchByDoc = new Map(matching.matches.map((m) => [m.documentId, m]));
   const docById = new Map(docs.map((d) => [d.id, d]));
-  const chosenDate = new Map<string, string>();
 
   // Unreadable documents
   for (const d of docs) {
@@ -371,24 +371,25 @@ function buildReport(w: ClaimWork, duplicates: Map<string, string[]>, asOf: stri
   for (const e of claim.expenses) {
     const m = matchByExpense.get(e.expenseId);
     if (!m) {
-      flags.push(missingFlag(e, readable, matching, new Set(matchByDoc.keys())));
+      flags.push(missingFlag(e, readable, matching, matchByDoc));
       continue;
     }
     const d = docById.get(m.documentId)!;
     const a = matching.assess(e.expenseId, d.id)!;
     const at = { expenseId: e.expenseId, documentId: d.id, file: d.file };
     const f = d.fields;
-    const docCurrency = f.currency?.value ? f.currency.value.toUpperCase() : null;
+    const docCurrency = docCurrencyOf(f);
     const claimed = formatMoney(e.amountMinor, e.currency);
     const what = kindName(d.kind);
 
     if (docCurrency !== null && docCurrency !== e.currency.toUpperCase()) {
       const shown = f.amount ? ` (${formatMoney(f.amount.value, docCurrency)} against the claimed ${claimed})` : '';
       flags.push(flag('CURRENCY_MISMATCH', `the ${what} is in ${docCurrency}, the expense is claimed in ${e.currency}${shown}`, at));
-    } else if (!f.amount) {
+    } else if (!f.amount || !a.amount) {
       flags.push(flag('AMOUNT_MISMATCH', `no total could be read from the ${what}, so it does not show the claimed ${claimed}`, at));
     } else {
-      const c = compareAmounts(f.amount.value, docCurrency, e.amountMinor, e.currency, config.amountTolerance);
+      // Matching compared the amounts already, with the same tolerance.
+      const c = a.amount;
       if (!c.withinTolerance) {
         const diff = formatMoney(Math.abs(c.diff) / 10 ** (c.exponent - currencyExponent(e.currency)), e.currency);
         flags.push(
@@ -402,7 +403,6 @@ function buildReport(w: ClaimWork, duplicates: Map<string, string[]>, asOf: stri
     }
 
     if (a.date) {
-      chosenDate.set(d.id, a.date.value);
       if (!a.date.inPeriod) {
         const readings = a.date.readings.length > 1 ? ` (none of the readings ${a.date.readings.join(', ')} is inside it)` : '';
         const side = a.date.value < claim.usageStart ? 'before its start' : 'after its end';
@@ -506,7 +506,10 @@ function buildReport(w: ClaimWork, duplicates: Map<string, string[]>, asOf: stri
       };
     }),
     documents: docs.map((d) => {
-      const currency = d.fields.currency?.value ? d.fields.currency.value.toUpperCase() : null;
+      const currency = docCurrencyOf(d.fields);
+      const m = matchByDoc.get(d.id);
+      // For a matched document, the reading of an ambiguous date that the checks used.
+      const chosenDate = m ? matching.assess(m.expenseId, d.id)?.date?.value : undefined;
       return {
         documentId: d.id,
         file: d.file,
@@ -514,10 +517,10 @@ function buildReport(w: ClaimWork, duplicates: Map<string, string[]>, asOf: stri
         vendor: d.fields.vendor?.value ?? null,
         amount: d.fields.amount ? minorToDecimal(d.fields.amount.value, currency) : null,
         currency,
-        date: chosenDate.get(d.id) ?? d.fields.date?.value ?? null,
+        date: chosenDate ?? d.fields.date?.value ?? null,
         invoiceNumber: d.fields.invoiceNumber?.value ?? null,
         status: d.status,
-        expenseId: matchByDoc.get(d.id)?.expenseId ?? null,
+        expenseId: m?.expenseId ?? null,
       };
     }),
     matches: [...matching.matches].sort((a, b) => cmp(a.expenseId, b.expenseId)),
@@ -531,13 +534,13 @@ function brandTextsFor(table: Record<string, string[]>, program: string): string
   return list.map((b) => b.trim()).filter((b) => b !== '');
 }
 
-function missingFlag(e: Expense, readable: EvidenceDocument[], matching: ClaimMatching, matchedIds: ReadonlySet<string>): Flag {
+function missingFlag(e: Expense, readable: EvidenceDocument[], matching: ClaimMatching, matchByDoc: ReadonlyMap<string, Match>): Flag {
   const code: FlagCode = e.type === 'third_party' ? 'MISSING_INVOICE' : 'MISSING_CSR';
-  const want = e.type === 'third_party' ? 'invoice' : 'CSR';
-  const wantKind: DocKind = e.type === 'third_party' ? 'invoice' : 'csr';
+  const wantKind = KIND_FOR_EXPENSE[e.type];
+  const want = kindName(wantKind);
   const head = `expense ${e.expenseId} (${e.vendor}, ${formatMoney(e.amountMinor, e.currency)}, ${e.date}) has no matching ${want}`;
   const candidates = readable.filter((d) => d.kind === wantKind);
-  const free = candidates.filter((d) => !matchedIds.has(d.id));
+  const free = candidates.filter((d) => !matchByDoc.has(d.id));
   let tail: string;
   if (candidates.length === 0) {
     tail = `: the claim has no readable ${want}`;

@@ -4,6 +4,8 @@ import { ClaimsInputError, parseClaimsCsv, parseClaimsFile, parseClaimsJson, typ
 const HEADER = 'claim_id,partner,program,activity,usage_start,usage_end,expense_id,expense_type,vendor,amount,currency,expense_date,description';
 const ROW1 = 'C1,Partner One,MDF,Spring event,2026-03-01,2026-03-31,E1,third_party,Acme Inc.,1250.00,EUR,2026-03-04,Venue';
 const ROW2 = 'C1,Partner One,MDF,Spring event,2026-03-01,2026-03-31,E2,in_house,Partner One,800,EUR,2026-03-20,';
+/** The claim columns of ROW1 and ROW2, as a parsed claim (and the JSON form) has them. */
+const CLAIM_FIELDS = { claimId: 'C1', partner: 'Partner One', program: 'MDF', activity: 'Spring event', usageStart: '2026-03-01', usageEnd: '2026-03-31' };
 
 function csv(...lines: string[]): string {
   return lines.join('\n') + '\n';
@@ -30,12 +32,7 @@ describe('parseClaimsCsv: valid files', () => {
     const claims = parseClaimsCsv(csv(HEADER, ROW1, ROW2), 'claims.csv');
     expect(claims).toEqual([
       {
-        claimId: 'C1',
-        partner: 'Partner One',
-        program: 'MDF',
-        activity: 'Spring event',
-        usageStart: '2026-03-01',
-        usageEnd: '2026-03-31',
+        ...CLAIM_FIELDS,
         expenses: [
           { expenseId: 'E1', type: 'third_party', vendor: 'Acme Inc.', amountMinor: 125000, currency: 'EUR', date: '2026-03-04', description: 'Venue' },
           { expenseId: 'E2', type: 'in_house', vendor: 'Partner One', amountMinor: 80000, currency: 'EUR', date: '2026-03-20', description: null },
@@ -161,12 +158,7 @@ describe('parseClaimsCsv: errors carry line and column', () => {
 });
 
 const CLAIM = {
-  claimId: 'C1',
-  partner: 'Partner One',
-  program: 'MDF',
-  activity: 'Spring event',
-  usageStart: '2026-03-01',
-  usageEnd: '2026-03-31',
+  ...CLAIM_FIELDS,
   expenses: [
     { expenseId: 'E1', type: 'third_party', vendor: 'Acme Inc.', amount: 1250, currency: 'EUR', date: '2026-03-04', description: 'Venue' },
     { expenseId: 'E2', type: 'in_house', vendor: 'Partner One', amount: '800.50', currency: 'EUR', date: '2026-03-20' },

@@ -222,18 +222,20 @@ export function parseClaimsCsv(text: string, fileName: string): Claim[] {
     const description = values.description.trim() === '' ? null : values.description.trim();
 
     if (claimId === null) continue;
+    // This row's claim columns: the CSV column, the Claim key, the checked value.
+    const claimValues: Array<[CsvColumn, 'partner' | 'program' | 'activity' | 'usageStart' | 'usageEnd', string | null]> = [
+      ['partner', 'partner', partner],
+      ['program', 'program', program],
+      ['activity', 'activity', activity],
+      ['usage_start', 'usageStart', usageStart],
+      ['usage_end', 'usageEnd', usageEnd],
+    ];
     const existing = claims.get(claimId);
     if (existing) {
       // Claim columns repeat on every row; a disagreement means one of the rows is wrong and
       // there is no way to know which.
-      const claimValues: Array<[CsvColumn, string | null, string]> = [
-        ['partner', partner, existing.claim.partner],
-        ['program', program, existing.claim.program],
-        ['activity', activity, existing.claim.activity],
-        ['usage_start', usageStart, existing.claim.usageStart],
-        ['usage_end', usageEnd, existing.claim.usageEnd],
-      ];
-      for (const [col, mine, theirs] of claimValues) {
+      for (const [col, key, mine] of claimValues) {
+        const theirs = existing.claim[key];
         if (mine !== null && theirs !== '' && mine !== theirs) {
           at(line, col, `${quote(mine)} differs from ${quote(theirs)} on line ${existing.firstLines[col] ?? existing.line} for claim ${quote(claimId)}`);
           rowOk = false;
@@ -269,14 +271,7 @@ export function parseClaimsCsv(text: string, fileName: string): Claim[] {
       claims.set(claimId, entry);
     }
     // A claim column that was bad on the first row is taken from the first row that has it.
-    const fill: Array<[CsvColumn, 'partner' | 'program' | 'activity' | 'usageStart' | 'usageEnd', string | null]> = [
-      ['partner', 'partner', partner],
-      ['program', 'program', program],
-      ['activity', 'activity', activity],
-      ['usage_start', 'usageStart', usageStart],
-      ['usage_end', 'usageEnd', usageEnd],
-    ];
-    for (const [col, key, v] of fill) {
+    for (const [col, key, v] of claimValues) {
       if (entry.claim[key] === '' && v !== null) {
         entry.claim[key] = v;
         entry.firstLines[col] = line;

@@ -69,11 +69,6 @@ export function daysBetween(from: string, to: string): number {
   return toDayNumber(to) - toDayNumber(from);
 }
 
-/** ISO dates compare correctly as strings; this only makes the intent explicit. */
-export function compareDates(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 /** Inclusive on both ends. */
 export function isWithin(date: string, start: string, end: string): boolean {
   return date >= start && date <= end;

@@ -42,6 +42,11 @@ export const KIND_FOR_EXPENSE: Record<ExpenseType, DocKind> = { third_party: 'in
 const INVOICE_WEIGHTS = { amount: 0.45, vendor: 0.3, date: 0.2, currency: 0.05 };
 const CSR_WEIGHTS = { amount: 0.65, vendor: 0, date: 0.25, currency: 0.1 };
 
+/** The document's currency, upper case; null when none was read. */
+export function docCurrencyOf(fields: Pick<ExtractedFields, 'currency'>): string | null {
+  return fields.currency?.value ? fields.currency.value.toUpperCase() : null;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Amounts
 
@@ -162,7 +167,7 @@ export function scorePair(expense: Expense, doc: MatchableDocument, claim: Claim
   }
   const w = doc.kind === 'invoice' ? INVOICE_WEIGHTS : CSR_WEIGHTS;
   const f = doc.fields;
-  const docCurrency = f.currency?.value ? f.currency.value.toUpperCase() : null;
+  const docCurrency = docCurrencyOf(f);
 
   // Amount
   let amountScore = 0;
