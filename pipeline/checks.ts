@@ -2,6 +2,7 @@
 // claim). Pure: claims and already-processed documents in, one report per claim out. Every flag
 // says in words what is wrong, with the values that made it so.
 import { addDays, daysBetween, isIsoDate } from './dates.ts';
+import { FLAG_CODES, FLAG_SEVERITIES } from './enums.ts';
 import { docCurrencyOf, KIND_FOR_EXPENSE, matchClaim, type ClaimMatching, type Match, type PairAssessment } from './match.ts';
 import { currencyExponent, formatMoney, minorToDecimal } from './money.ts';
 import type { Claim, DocKind, Expense, ExpenseType, ExtractedFields, Extraction, Flag, FlagCode, FlagSeverity, ProcessedDocument } from './types.ts';
@@ -93,8 +94,8 @@ export const FLAG_SEVERITY: Record<FlagCode, FlagSeverity> = {
 };
 
 /** The spec table's order, used to sort flags of the same severity. */
-const FLAG_ORDER = Object.keys(FLAG_SEVERITY) as FlagCode[];
-const SEVERITY_ORDER: FlagSeverity[] = ['blocking', 'review', 'info'];
+const FLAG_ORDER: readonly FlagCode[] = FLAG_CODES;
+const SEVERITY_ORDER: readonly FlagSeverity[] = FLAG_SEVERITIES;
 
 /** A document with fewer letters and digits than this yields "no usable text". */
 export const MIN_USABLE_CHARS = 4;

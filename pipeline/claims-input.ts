@@ -3,6 +3,7 @@
 // as a whole, because a half-imported claim would later look like missing evidence.
 import { CsvError, parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
+import { EXPENSE_TYPES } from './enums.ts';
 import { isIsoDate } from './dates.ts';
 import { currencyExponent, decimalToMinor, isCurrencyCode } from './money.ts';
 import type { Claim, Expense, ExpenseType } from './types.ts';
@@ -45,7 +46,6 @@ type CsvColumn = (typeof CSV_COLUMNS)[number];
 /** `description` may be left out of the header altogether, not only left empty. */
 const OPTIONAL_COLUMNS: ReadonlySet<CsvColumn> = new Set(['description']);
 
-const EXPENSE_TYPES: readonly ExpenseType[] = ['third_party', 'in_house'];
 
 // ---------------------------------------------------------------------------------------------
 // Value checks shared by both forms. Each returns the parsed value or an error message; the

@@ -9,8 +9,8 @@ export interface Box {
   h: number;
 }
 
-export type FileType = 'pdf' | 'png' | 'jpeg' | 'tiff' | 'webp';
-export type ReadMethod = 'text' | 'ocr';
+import type { ClaimStatus, DocKind, ExpenseType, FileType, FlagCode, FlagSeverity, ReadMethod } from './enums.ts';
+export type { ClaimStatus, DocKind, ExpenseType, FileType, FlagCode, FlagSeverity, ReadMethod } from './enums.ts';
 
 export interface Word {
   text: string;
@@ -44,8 +44,6 @@ export interface ReadDocument {
   method: ReadMethod;
   pages: Page[];
 }
-
-export type DocKind = 'invoice' | 'csr' | 'poe' | 'other';
 
 export interface Field<T> {
   value: T;
@@ -112,8 +110,6 @@ export interface ProcessedDocument {
 // ---------------------------------------------------------------------------------------------
 // Claims
 
-export type ExpenseType = 'third_party' | 'in_house';
-
 export interface Expense {
   expenseId: string;
   type: ExpenseType;
@@ -136,28 +132,6 @@ export interface Claim {
   usageEnd: string;
   expenses: Expense[];
 }
-
-export type ClaimStatus = 'draft' | 'submitted' | 'needs_info' | 'approved' | 'rejected';
-
-export type FlagCode =
-  | 'MISSING_INVOICE'
-  | 'MISSING_CSR'
-  | 'MISSING_POE'
-  | 'AMOUNT_MISMATCH'
-  | 'CURRENCY_MISMATCH'
-  | 'DATE_OUTSIDE_PERIOD'
-  | 'VENDOR_MISMATCH'
-  | 'DUPLICATE_DOCUMENT'
-  | 'UNREADABLE_DOCUMENT'
-  | 'MIXED_CURRENCY'
-  | 'CSR_TOTAL_MISMATCH'
-  | 'POE_BRANDING_MISSING'
-  | 'LOW_CONFIDENCE'
-  | 'UNMATCHED_DOCUMENT'
-  | 'DEADLINE_SOON'
-  | 'DEADLINE_PASSED';
-
-export type FlagSeverity = 'blocking' | 'review' | 'info';
 
 export interface Flag {
   code: FlagCode;

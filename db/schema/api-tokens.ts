@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { check, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { ROLES, sqlList } from '../../pipeline/enums.ts';
 
-export const ROLES = ['submitter', 'reviewer', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role } from '../../pipeline/enums.ts';
 
 export const apiTokens = pgTable(
   'api_tokens',
@@ -18,7 +18,7 @@ export const apiTokens = pgTable(
     revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
   },
   (t) => [
-    check('api_tokens_role_check', sql`${t.role} in ('submitter', 'reviewer', 'admin')`),
+    check('api_tokens_role_check', sql`${t.role} in (${sql.raw(sqlList(ROLES))})`),
     check('api_tokens_submitter_partner_check', sql`${t.role} <> 'submitter' or ${t.partner} is not null`),
   ],
 );

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { bigint, check, index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
-import { CLAIM_STATUSES, claims } from './claims.ts';
+import { CLAIM_STATUSES, sqlList } from '../../pipeline/enums.ts';
+import { claims } from './claims.ts';
 
 export const claimStatusHistory = pgTable(
   'claim_status_history',
@@ -21,7 +22,7 @@ export const claimStatusHistory = pgTable(
     index('claim_status_history_claim_idx').on(t.claimId, t.id),
     check(
       'claim_status_history_to_check',
-      sql`${t.toStatus} in ('draft', 'submitted', 'needs_info', 'approved', 'rejected')`,
+      sql`${t.toStatus} in (${sql.raw(sqlList(CLAIM_STATUSES))})`,
     ),
   ],
 );

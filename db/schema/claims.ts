@@ -1,10 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { check, date, index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
-import type { ClaimStatus } from '../../pipeline/types.ts';
+import { CLAIM_STATUSES, COMPLETENESS, sqlList } from '../../pipeline/enums.ts';
 
-export const CLAIM_STATUSES = ['draft', 'submitted', 'needs_info', 'approved', 'rejected'] as const satisfies readonly ClaimStatus[];
-export const COMPLETENESS = ['complete', 'incomplete'] as const;
-export type Completeness = (typeof COMPLETENESS)[number];
+export { CLAIM_STATUSES, COMPLETENESS, type Completeness } from '../../pipeline/enums.ts';
 
 // The partner's own claim id is the key everywhere (URLs, CSV, reports), so it is the primary key
 // rather than a surrogate that every query would have to translate.
@@ -33,8 +31,8 @@ export const claims = pgTable(
     index('claims_status_idx').on(t.status),
     index('claims_deadline_idx').on(t.deadline),
     index('claims_completeness_deadline_idx').on(t.completeness, t.deadline),
-    check('claims_status_check', sql`${t.status} in ('draft', 'submitted', 'needs_info', 'approved', 'rejected')`),
-    check('claims_completeness_check', sql`${t.completeness} in ('complete', 'incomplete')`),
+    check('claims_status_check', sql`${t.status} in (${sql.raw(sqlList(CLAIM_STATUSES))})`),
+    check('claims_completeness_check', sql`${t.completeness} in (${sql.raw(sqlList(COMPLETENESS))})`),
     check('claims_usage_period_check', sql`${t.usageEnd} >= ${t.usageStart}`),
   ],
 );

@@ -12,14 +12,11 @@ import {
   uuid,
   type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
-import type { DocKind, DocumentErrorCode, FileType, ReadMethod } from '../../pipeline/types.ts';
+import { DOC_KINDS, DOCUMENT_STATUSES, FILE_TYPES, READ_METHODS, sqlList } from '../../pipeline/enums.ts';
+import type { DocumentErrorCode } from '../../pipeline/types.ts';
 import { claims } from './claims.ts';
 
-export const DOCUMENT_STATUSES = ['queued', 'processing', 'done', 'failed'] as const;
-export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
-export const DOC_KINDS = ['invoice', 'csr', 'poe', 'other'] as const satisfies readonly DocKind[];
-export const FILE_TYPES = ['pdf', 'png', 'jpeg', 'tiff', 'webp'] as const satisfies readonly FileType[];
-export const READ_METHODS = ['text', 'ocr'] as const satisfies readonly ReadMethod[];
+export { DOC_KINDS, DOCUMENT_STATUSES, FILE_TYPES, READ_METHODS, type DocumentStatus } from '../../pipeline/enums.ts';
 
 export const documents = pgTable(
   'documents',
@@ -60,10 +57,10 @@ export const documents = pgTable(
     unique('documents_claim_sha256_unique').on(t.claimId, t.sha256),
     index('documents_sha256_idx').on(t.sha256),
     index('documents_status_idx').on(t.status),
-    check('documents_status_check', sql`${t.status} in ('queued', 'processing', 'done', 'failed')`),
-    check('documents_kind_check', sql`${t.kind} is null or ${t.kind} in ('invoice', 'csr', 'poe', 'other')`),
-    check('documents_method_check', sql`${t.method} is null or ${t.method} in ('text', 'ocr')`),
-    check('documents_file_type_check', sql`${t.fileType} is null or ${t.fileType} in ('pdf', 'png', 'jpeg', 'tiff', 'webp')`),
+    check('documents_status_check', sql`${t.status} in (${sql.raw(sqlList(DOCUMENT_STATUSES))})`),
+    check('documents_kind_check', sql`${t.kind} is null or ${t.kind} in (${sql.raw(sqlList(DOC_KINDS))})`),
+    check('documents_method_check', sql`${t.method} is null or ${t.method} in (${sql.raw(sqlList(READ_METHODS))})`),
+    check('documents_file_type_check', sql`${t.fileType} is null or ${t.fileType} in (${sql.raw(sqlList(FILE_TYPES))})`),
     check('documents_sha256_check', sql`${t.sha256} ~ '^[0-9a-f]{64}$'`),
   ],
 );

@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { bigint, check, date, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
-import type { ExpenseType } from '../../pipeline/types.ts';
+import { EXPENSE_TYPES, sqlList } from '../../pipeline/enums.ts';
 import { claims } from './claims.ts';
 
-export const EXPENSE_TYPES = ['third_party', 'in_house'] as const satisfies readonly ExpenseType[];
+export { EXPENSE_TYPES } from '../../pipeline/enums.ts';
 
 export const expenses = pgTable(
   'expenses',
@@ -26,6 +26,6 @@ export const expenses = pgTable(
   },
   (t) => [
     unique('expenses_claim_expense_unique').on(t.claimId, t.expenseId),
-    check('expenses_type_check', sql`${t.type} in ('third_party', 'in_house')`),
+    check('expenses_type_check', sql`${t.type} in (${sql.raw(sqlList(EXPENSE_TYPES))})`),
   ],
 );

@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { check, integer, jsonb, pgTable, real, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 import type { CsrLine, DocKind, ExtractedFields, ReadMethod } from '../../pipeline/types.ts';
-import { DOC_KINDS, READ_METHODS, documents } from './documents.ts';
+import { DOC_KINDS, READ_METHODS, sqlList } from '../../pipeline/enums.ts';
+import { documents } from './documents.ts';
 
 export const CORRECTABLE_FIELDS = ['kind', 'vendor', 'amount', 'currency', 'date', 'invoiceNumber'] as const;
 export type CorrectableField = (typeof CORRECTABLE_FIELDS)[number];
@@ -46,7 +47,7 @@ export const extractions = pgTable(
   },
   (t) => [
     unique('extractions_document_version_unique').on(t.documentId, t.version),
-    check('extractions_kind_check', sql`${t.kind} in ('invoice', 'csr', 'poe', 'other')`),
+    check('extractions_kind_check', sql`${t.kind} in (${sql.raw(sqlList(DOC_KINDS))})`),
     check('extractions_version_check', sql`${t.version} >= 1`),
   ],
 );

@@ -1,13 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import type { FlagCode, FlagSeverity } from '../../pipeline/types.ts';
+import { FLAG_SEVERITIES, FLAG_STATUSES, sqlList, type FlagCode } from '../../pipeline/enums.ts';
 import { claims } from './claims.ts';
 import { documents } from './documents.ts';
 import { expenses } from './expenses.ts';
 
-export const FLAG_SEVERITIES = ['blocking', 'review', 'info'] as const satisfies readonly FlagSeverity[];
-export const FLAG_STATUSES = ['open', 'resolved', 'dismissed'] as const;
-export type FlagStatus = (typeof FLAG_STATUSES)[number];
+export { FLAG_SEVERITIES, FLAG_STATUSES, type FlagStatus } from '../../pipeline/enums.ts';
 
 export const flags = pgTable(
   'flags',
@@ -42,7 +40,7 @@ export const flags = pgTable(
     index('flags_claim_idx').on(t.claimId),
     index('flags_status_idx').on(t.status, t.severity),
     index('flags_document_idx').on(t.documentId),
-    check('flags_severity_check', sql`${t.severity} in ('blocking', 'review', 'info')`),
-    check('flags_status_check', sql`${t.status} in ('open', 'resolved', 'dismissed')`),
+    check('flags_severity_check', sql`${t.severity} in (${sql.raw(sqlList(FLAG_SEVERITIES))})`),
+    check('flags_status_check', sql`${t.status} in (${sql.raw(sqlList(FLAG_STATUSES))})`),
   ],
 );
