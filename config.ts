@@ -41,20 +41,50 @@ const EnvSchema = z.object({
   CLAIMPROOF_AMOUNT_TOLERANCE: numberFrom(0.01).pipe(z.number().min(0)),
   CLAIMPROOF_LOW_CONFIDENCE: numberFrom(0.6).pipe(z.number().min(0).max(1)),
   CLAIMPROOF_BRAND_TEXT: brandText,
-  CLAIMPROOF_REPORT_CRON: z.string().default('0 2 * * *'),
+  CLAIMPROOF_DEADLINE_DAYS: numberFrom(45).pipe(z.number().int().min(0).max(3650)),
+  CLAIMPROOF_REPORT_CRON: z
+    .string()
+    .default('0 2 * * *')
+    .refine((s) => s.trim().split(/\s+/).length >= 5 && s.trim().split(/\s+/).length <= 6, 'must be a cron expression like "0 2 * * *"'),
+  CLAIMPROOF_REPORT_TZ: z.string().default('UTC').refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin'),
+  CLAIMPROOF_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'letters, digits, _ and - only').default('claimproof'),
+  CLAIMPROOF_WORKER_CONCURRENCY: numberFrom(Math.max(1, os.availableParallelism())).pipe(z.number().int().min(1).max(64)),
+  CLAIMPROOF_SWEEP_SECONDS: numberFrom(60).pipe(z.number().int().min(1).max(86400)),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export interface Config {
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
+  /** Root of everything kept on disk; the embedded database and the files live below it. */
   dataDir: string;
+  /** The embedded PGlite database when there is no DATABASE_URL. */
+  pgliteDir: string;
+  /** Content-addressed originals. */
+  filesDir: string;
   port: number;
   ocrWorkers: number;
   amountTolerance: number;
   lowConfidence: number;
   brandText: Record<string, string[]>;
+  /** A claim is due this many days after its usage period ends. */
+  deadlineDays: number;
   reportCron: string;
+  reportTimeZone: string;
+  queuePrefix: string;
+  /** Jobs one worker process runs at once (per queue). */
+  workerConcurrency: number;
+  /** How often stuck documents and unchecked claims are looked for again. */
+  sweepSeconds: number;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
 }
 
@@ -75,12 +105,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     dataDir: path.resolve(e.CLAIMPROOF_DATA_DIR),
+    pgliteDir: path.resolve(e.CLAIMPROOF_DATA_DIR, 'pglite'),
+    filesDir: path.resolve(e.CLAIMPROOF_DATA_DIR, 'files'),
     port: e.PORT,
     ocrWorkers: e.CLAIMPROOF_OCR_WORKERS,
     amountTolerance: e.CLAIMPROOF_AMOUNT_TOLERANCE,
     lowConfidence: e.CLAIMPROOF_LOW_CONFIDENCE,
     brandText: e.CLAIMPROOF_BRAND_TEXT,
-    reportCron: e.CLAIMPROOF_REPORT_CRON,
+    deadlineDays: e.CLAIMPROOF_DEADLINE_DAYS,
+    reportCron: e.CLAIMPROOF_REPORT_CRON.trim(),
+    reportTimeZone: e.CLAIMPROOF_REPORT_TZ,
+    queuePrefix: e.CLAIMPROOF_QUEUE_PREFIX,
+    workerConcurrency: e.CLAIMPROOF_WORKER_CONCURRENCY,
+    sweepSeconds: e.CLAIMPROOF_SWEEP_SECONDS,
     logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** What the checks take from the configuration: one place, so the CLI, the service and the workers agree. */
+export function checkConfigOf(config: Config) {
+  return {
+    amountTolerance: config.amountTolerance,
+    lowConfidence: config.lowConfidence,
+    brandText: config.brandText,
+    deadlineDays: config.deadlineDays,
   };
 }

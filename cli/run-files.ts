@@ -1,6 +1,6 @@
 // Processes many evidence files with a bounded number in flight, so the OCR pool stays busy
 // while text-layer PDFs go straight through, and hands results back in input order.
-import { createOcrPool, type OcrEngine } from '../pipeline/ocr.ts';
+import { lazyOcr } from '../pipeline/ocr-lazy.ts';
 import { failedDocument, processBytes, type ProcessOptions } from '../pipeline/process.ts';
 import type { ProcessedDocument } from '../pipeline/types.ts';
 import type { InputFile } from './inputs.ts';
@@ -12,21 +12,6 @@ export interface RunOptions {
   localeHint?: ProcessOptions['localeHint'];
   onResult?: (doc: ProcessedDocument, index: number) => void;
   progress?: (done: number, total: number, name: string) => void;
-}
-
-/** Starts the OCR workers only when a page needs them: a batch of text PDFs never pays for it. */
-export function lazyOcr(size: number): OcrEngine {
-  let pool: OcrEngine | null = null;
-  return {
-    recognize(image, opts) {
-      pool ??= createOcrPool({ size });
-      return pool.recognize(image, opts);
-    },
-    async close() {
-      if (pool) await pool.close();
-      pool = null;
-    },
-  };
 }
 
 export async function runFiles(inputs: Input[], opts: RunOptions): Promise<ProcessedDocument[]> {

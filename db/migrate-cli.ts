@@ -3,7 +3,8 @@
 // directory (CLAIMPROOF_DATA_DIR, default ./.data/pglite). Exit 0 when the schema is current,
 // 2 when the database cannot be reached or the arguments are wrong, 1 when a migration fails.
 import { parseArgs } from 'node:util';
-import { DEFAULT_PGLITE_DIR, DatabaseUnavailableError, openDatabase, type Database } from './client.ts';
+import { ConfigError, loadConfig } from '../config.ts';
+import { DatabaseUnavailableError, openDatabase, type Database } from './client.ts';
 import { migrateDatabase } from './migrate.ts';
 
 function fail(message: string, code: number): never {
@@ -28,14 +29,27 @@ async function main(): Promise<void> {
   if (values.help) {
     process.stdout.write(
       'usage: db:migrate [--database-url <url>] [--data-dir <dir>]\n' +
-        '  PostgreSQL when --database-url or DATABASE_URL is set, else PGlite in --data-dir,\n' +
-        `  CLAIMPROOF_DATA_DIR or ${DEFAULT_PGLITE_DIR}.\n`,
+        '  PostgreSQL when --database-url or DATABASE_URL is set, else the embedded PGlite in\n' +
+        '  --data-dir (the data directory: CLAIMPROOF_DATA_DIR, default .data; the database is <dir>/pglite).\n',
     );
     return;
   }
 
-  const databaseUrl = values['database-url'] ?? (process.env.DATABASE_URL || undefined);
-  const dataDir = values['data-dir'] ?? (process.env.CLAIMPROOF_DATA_DIR || DEFAULT_PGLITE_DIR);
+  // The same resolution as every other command (config.ts), so db:migrate and the service open
+  // the same database.
+  let config;
+  try {
+    config = loadConfig({
+      ...process.env,
+      ...(values['database-url'] ? { DATABASE_URL: values['database-url'] } : {}),
+      ...(values['data-dir'] ? { CLAIMPROOF_DATA_DIR: values['data-dir'] } : {}),
+    });
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message, 2);
+    throw error;
+  }
+  const databaseUrl = config.databaseUrl;
+  const dataDir = config.pgliteDir;
 
   let database: Database;
   try {

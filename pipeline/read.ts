@@ -110,7 +110,7 @@ function toDocumentError(err: unknown, type: FileType): DocumentReadError {
   return new DocumentReadError('READ_ERROR', msg);
 }
 
-function formatBytes(n: number): string {
+export function formatBytes(n: number): string {
   return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`;
 }
 

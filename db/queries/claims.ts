@@ -134,7 +134,7 @@ function claimCurrency(list: readonly Expense[]): string | null {
   return currencies.size === 1 ? [...currencies][0]! : null;
 }
 
-function toExpense(row: typeof expenses.$inferSelect): ExpenseRecord {
+export function toExpense(row: typeof expenses.$inferSelect): ExpenseRecord {
   return {
     id: row.id,
     expenseId: row.expenseId,
@@ -161,13 +161,18 @@ function toExpense(row: typeof expenses.$inferSelect): ExpenseRecord {
  *   partner, is a CONFLICT and nothing of the import is written.
  * Every create and update is written to the audit trail with the content before and after.
  */
-export async function importClaims(db: Db, input: readonly Claim[], actor: string): Promise<ImportResult> {
+export interface ImportOptions {
+  /** A claim is due this many days after its usage end (config.deadlineDays; default 45). */
+  deadlineDays?: number;
+}
+
+export async function importClaims(db: Db, input: readonly Claim[], actor: string, opts: ImportOptions = {}): Promise<ImportResult> {
   requireActor(actor);
   validateClaims(input);
   if (input.length === 0) return { created: [], updated: [], unchanged: [] };
 
   try {
-    return await db.transaction((tx) => importInTransaction(tx, input, actor));
+    return await db.transaction((tx) => importInTransaction(tx, input, actor, opts));
   } catch (error) {
     // Another import created one of these claims between our read and our insert.
     if (pgErrorCode(error) === '23505') {
@@ -179,7 +184,8 @@ export async function importClaims(db: Db, input: readonly Claim[], actor: strin
   }
 }
 
-async function importInTransaction(tx: Db, input: readonly Claim[], actor: string): Promise<ImportResult> {
+async function importInTransaction(tx: Db, input: readonly Claim[], actor: string, opts: ImportOptions): Promise<ImportResult> {
+  const due = (c: Claim) => deadlineOf(c, opts.deadlineDays === undefined ? {} : { deadlineDays: opts.deadlineDays });
   const result: ImportResult = { created: [], updated: [], unchanged: [] };
   const ids = input.map((c) => c.claimId);
   const existing = new Map<string, ClaimRecord>();
@@ -227,7 +233,7 @@ async function importInTransaction(tx: Db, input: readonly Claim[], actor: strin
     await tx.insert(claims).values(
       part.map((c) => ({
         ...claimFields(c),
-        deadline: deadlineOf(c),
+        deadline: due(c),
         currency: claimCurrency(c.expenses),
       })),
     );
@@ -258,7 +264,7 @@ async function importInTransaction(tx: Db, input: readonly Claim[], actor: strin
         activity: next.activity,
         usageStart: next.usageStart,
         usageEnd: next.usageEnd,
-        deadline: deadlineOf(next),
+        deadline: due(next),
         currency: claimCurrency(next.expenses),
         // What was checked is no longer what is claimed.
         checkedAt: null,

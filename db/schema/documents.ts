@@ -46,6 +46,8 @@ export const documents = pgTable(
     activityDate: date('activity_date', { mode: 'string' }).notNull(),
     /** activity_date + 24 months: the original is not deleted before this day. */
     retentionUntil: date('retention_until', { mode: 'string' }).notNull(),
+    /** When the original was removed from storage after its retention date (the row stays as the record). */
+    purgedAt: timestamp('purged_at', { withTimezone: true, mode: 'date' }),
     uploadedBy: text('uploaded_by'),
     /** The first document of another claim with the same bytes, when there is one. */
     duplicateOf: uuid('duplicate_of').references((): AnyPgColumn => documents.id, { onDelete: 'set null' }),

@@ -8,3 +8,4 @@ export * from './claim-status-history.ts';
 export * from './audit-log.ts';
 export * from './api-tokens.ts';
 export * from './relations.ts';
+export * from './reports.ts';
