@@ -49,6 +49,7 @@ const EnvSchema = z.object({
   CLAIMPROOF_REPORT_TZ: z.string().default('UTC').refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin'),
   CLAIMPROOF_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'letters, digits, _ and - only').default('claimproof'),
   CLAIMPROOF_WORKER_CONCURRENCY: numberFrom(Math.max(1, os.availableParallelism())).pipe(z.number().int().min(1).max(64)),
+  CLAIMPROOF_JOB_LOCK_SECONDS: numberFrom(30).pipe(z.number().min(1).max(3600)),
   CLAIMPROOF_SWEEP_SECONDS: numberFrom(60).pipe(z.number().int().min(1).max(86400)),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -83,6 +84,8 @@ export interface Config {
   queuePrefix: string;
   /** Jobs one worker process runs at once (per queue). */
   workerConcurrency: number;
+  /** How long a worker holds a job without renewing its lock: a dead worker's job is taken up after about this. */
+  jobLockSeconds: number;
   /** How often stuck documents and unchecked claims are looked for again. */
   sweepSeconds: number;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
@@ -118,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     queuePrefix: e.CLAIMPROOF_QUEUE_PREFIX,
     workerConcurrency: e.CLAIMPROOF_WORKER_CONCURRENCY,
     sweepSeconds: e.CLAIMPROOF_SWEEP_SECONDS,
+    jobLockSeconds: e.CLAIMPROOF_JOB_LOCK_SECONDS,
     logLevel: e.LOG_LEVEL,
   };
 }

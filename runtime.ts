@@ -33,9 +33,6 @@ export interface RuntimeOptions {
   queue?: JobQueue;
   /** Apply migrations at start (the embedded default and tests); compose runs them as a step. */
   migrate?: boolean;
-  /** BullMQ lock settings (tests make a dead worker's job come back sooner). */
-  lockDurationMs?: number;
-  stalledIntervalMs?: number;
 }
 
 export class RuntimeError extends Error {
@@ -55,8 +52,8 @@ export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Pr
             redisUrl: config.redisUrl,
             prefix: config.queuePrefix,
             log,
-            ...(opts.lockDurationMs ? { lockDurationMs: opts.lockDurationMs } : {}),
-            ...(opts.stalledIntervalMs ? { stalledIntervalMs: opts.stalledIntervalMs } : {}),
+            lockDurationMs: config.jobLockSeconds * 1000,
+            stalledIntervalMs: Math.max(500, (config.jobLockSeconds * 1000) / 2),
           })
         : createInProcessQueue(log));
   } catch (error) {

@@ -9,6 +9,7 @@ import { isIsoDate } from '../pipeline/dates.ts';
 import { expandPaths, inputFiles, UserError } from './inputs.ts';
 import { checkTable, extractJson, extractTable } from './output.ts';
 import { runFiles } from './run-files.ts';
+import { reportCommand, retentionCommand, tokenCommand, workerCommand } from './service.ts';
 
 export interface Io {
   stdout: NodeJS.WritableStream;
@@ -23,7 +24,15 @@ commands:
   check --claims <claims.csv|claims.json> --evidence <dir> [--as-of YYYY-MM-DD] [--json] [--fail-on-incomplete]
       match the evidence in <dir>/<claim_id>/** to the claimed expenses and report every gap
 
-environment: CLAIMPROOF_OCR_WORKERS, CLAIMPROOF_AMOUNT_TOLERANCE, CLAIMPROOF_LOW_CONFIDENCE,
+  worker [--queues ingest,recheck,report] [--concurrency N]
+      run background workers against shared PostgreSQL and Redis (DATABASE_URL, REDIS_URL)
+  report [--as-of YYYY-MM-DD] [--format json|csv|pdf] [--out FILE]
+      build the incomplete-claims report now (what the nightly job runs) and store it
+  retention [--as-of YYYY-MM-DD] [--purge] [--json]
+      list originals past their retention date (activity date + 24 months); --purge removes only those
+  token create --role submitter|reviewer|admin [--partner P] [--label L] | token list | token revoke <id>
+
+environment: DATABASE_URL, REDIS_URL, CLAIMPROOF_DATA_DIR, CLAIMPROOF_OCR_WORKERS, CLAIMPROOF_AMOUNT_TOLERANCE, CLAIMPROOF_LOW_CONFIDENCE,
   CLAIMPROOF_BRAND_TEXT (JSON: {"programme": ["required brand text", ...]})
 `;
 
@@ -35,6 +44,14 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
         return await extractCommand(rest, io);
       case 'check':
         return await checkCommand(rest, io);
+      case 'worker':
+        return await workerCommand(rest, io);
+      case 'report':
+        return await reportCommand(rest, io);
+      case 'retention':
+        return await retentionCommand(rest, io);
+      case 'token':
+        return await tokenCommand(rest, io);
       case undefined:
       case 'help':
       case '--help':

@@ -17,7 +17,9 @@ import {
 import { parseClaimsCsv } from '../pipeline/claims-input.ts';
 import type { OcrEngine } from '../pipeline/ocr.ts';
 import { processFile } from '../pipeline/process.ts';
-import { recheckClaim } from '../workers/recheck.ts';
+import { loadConfig } from '../config.ts';
+import { recheckClaim as recheck } from '../services/checks.ts';
+import { fixedClock } from '../services/context.ts';
 import { freshPglite, freshPostgres, postgresAvailable, type TestDatabase } from './helpers/db.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -28,6 +30,11 @@ const noOcr: OcrEngine = {
   recognize: () => Promise.reject(new Error('a text-layer PDF was sent to OCR')),
   close: async () => {},
 };
+
+const config = loadConfig({});
+// The service's re-check at a given day, as the workers run it.
+const recheckClaim = async (db: Db, claimId: string, opts: { asOf: string }) =>
+  (await recheck({ db, clock: fixedClock(`${opts.asOf}T12:00:00Z`), config }, claimId)).map((r) => r.report);
 
 const pg = await postgresAvailable();
 const drivers = [
