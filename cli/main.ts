@@ -24,6 +24,8 @@ commands:
   check --claims <claims.csv|claims.json> --evidence <dir> [--as-of YYYY-MM-DD] [--json] [--fail-on-incomplete]
       match the evidence in <dir>/<claim_id>/** to the claimed expenses and report every gap
 
+  serve [--no-workers] [--sample] [--port N] [--host H]
+      the intake API, the dashboard and the workers (embedded database and queue by default)
   worker [--queues ingest,recheck,report] [--concurrency N]
       run background workers against shared PostgreSQL and Redis (DATABASE_URL, REDIS_URL)
   report [--as-of YYYY-MM-DD] [--format json|csv|pdf] [--out FILE]
@@ -44,6 +46,9 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
         return await extractCommand(rest, io);
       case 'check':
         return await checkCommand(rest, io);
+      case 'serve':
+        // Loaded on demand: a worker or a one-shot command never loads the web stack.
+        return await (await import('./serve.ts')).serveCommand(rest, io);
       case 'worker':
         return await workerCommand(rest, io);
       case 'report':
