@@ -2,7 +2,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../config.ts';
+import { checkConfigOf, ConfigError, loadConfig } from '../config.ts';
 import { ClaimsInputError, parseClaimsFile } from '../pipeline/claims-input.ts';
 import { checkClaims, toEvidenceDocument, type EvidenceDocument } from '../pipeline/checks.ts';
 import { isIsoDate } from '../pipeline/dates.ts';
@@ -194,7 +194,7 @@ async function checkCommand(args: string[], io: Io): Promise<number> {
     claims,
     documents: evidence,
     asOf,
-    config: { amountTolerance: config.amountTolerance, lowConfidence: config.lowConfidence, brandText: config.brandText },
+    config: checkConfigOf(config),
   });
   io.stdout.write((values.json ? JSON.stringify({ asOf, claims: reports }, null, 2) : checkTable(asOf, reports)) + '\n');
   const incomplete = reports.some((r) => r.status === 'incomplete');
