@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { currencyExponent, decimalToMinor, formatMoney, isCurrencyCode, minorToDecimal } from './money.ts';
+import { currencyExponent, decimalNumberToMinor, decimalToMinor, formatMoney, isCurrencyCode, minorToDecimal, minorToDecimalText } from './money.ts';
 
 describe('money', () => {
   it('knows ISO 4217 codes and their exponents', () => {
@@ -35,5 +35,16 @@ describe('money', () => {
     expect(formatMoney(123456789, 'EUR')).toBe('1,234,567.89 EUR');
     expect(formatMoney(-5, 'USD')).toBe('-0.05 USD');
     expect(formatMoney(1500, 'JPY')).toBe('1,500 JPY');
+  });
+
+  it('writes exact decimal text and reads report decimals back into minor units', () => {
+    expect(minorToDecimalText(245000, 'EUR')).toBe('2450.00');
+    expect(minorToDecimalText(-5, 'USD')).toBe('-0.05');
+    expect(minorToDecimalText(1500, 'JPY')).toBe('1500');
+    expect(minorToDecimalText(1234, 'KWD')).toBe('1.234');
+    // 4.35 * 100 is 434.99999999999994 in binary floats.
+    expect(decimalNumberToMinor(4.35, 'EUR')).toBe(435);
+    expect(decimalNumberToMinor(minorToDecimal(123456789, 'EUR'), 'EUR')).toBe(123456789);
+    expect(decimalNumberToMinor(1.234, 'KWD')).toBe(1234);
   });
 });

@@ -57,6 +57,20 @@ export function minorToDecimal(minor: number, currency: string | null | undefine
   return Number(minorToDecimalString(minor, exp));
 }
 
+/** "1250.00": the exact decimal text of an amount, for CSV cells and other machine-read output. */
+export function minorToDecimalText(minor: number, currency: string | null | undefined): string {
+  return minorToDecimalString(minor, currencyExponent(currency));
+}
+
+/**
+ * Back to minor units from a decimal number that `minorToDecimal` produced (reports carry those).
+ * Rounding removes the binary-float error of the division; the result is exact for any amount
+ * that had a minor-unit value to begin with.
+ */
+export function decimalNumberToMinor(amount: number, currency: string | null | undefined): number {
+  return Math.round(amount * 10 ** currencyExponent(currency));
+}
+
 function minorToDecimalString(minor: number, exp: number): string {
   const neg = minor < 0;
   const abs = String(Math.abs(Math.round(minor)));
