@@ -23,7 +23,10 @@ const TABLES = [
   'extractions',
   'flags',
   'matches',
+  'reports',
 ];
+// Every committed migration, in order (db/migrations/meta/_journal.json).
+const TAGS = ['0000_init', '0001_service'];
 
 async function describeSchema(database: Database) {
   const tables = await selectRows<{ table_name: string }>(
@@ -68,11 +71,11 @@ describe('migrations on PGlite', () => {
     console.info(
       `PGlite start ${Math.round(opened - started)} ms + migrate ${Math.round(migrated - opened)} ms (machine shared; indicative)`,
     );
-    expect(first.applied.map((m) => m.tag)).toEqual(['0000_init']);
-    expect(first.total).toBe(1);
+    expect(first.applied.map((m) => m.tag)).toEqual(TAGS);
+    expect(first.total).toBe(TAGS.length);
     const again = await migrateDatabase(database);
     expect(again.applied).toEqual([]);
-    expect(again.total).toBe(1);
+    expect(again.total).toBe(TAGS.length);
     expect((await describeSchema(database)).tables).toEqual(TABLES);
   });
 
@@ -80,7 +83,7 @@ describe('migrations on PGlite', () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'claimproof-pglite-'));
     try {
       const one = await openDatabase({ dataDir: dir });
-      expect((await migrateDatabase(one)).applied).toHaveLength(1);
+      expect((await migrateDatabase(one)).applied).toHaveLength(TAGS.length);
       await selectRows(one.db, `insert into claims (claim_id, partner, program, activity, usage_start, usage_end, deadline)
         values ('KEEP-1', 'p', 'prog', 'act', '2026-01-01', '2026-01-31', '2026-03-17')`);
       await one.close();
@@ -117,9 +120,9 @@ describe.skipIf(!pg)('migrations on PostgreSQL', () => {
     const fresh = await freshPostgresUnmigrated();
     try {
       const results = await Promise.all(fresh.databases.map((d) => migrateDatabase(d)));
-      expect(results.map((r) => r.applied.length).sort()).toEqual([0, 0, 1]);
+      expect(results.map((r) => r.applied.length).sort()).toEqual([0, 0, TAGS.length]);
       const rows = await selectRows<{ n: number }>(fresh.databases[0]!.db, 'select count(*)::int as n from drizzle.__drizzle_migrations');
-      expect(rows[0]!.n).toBe(1);
+      expect(rows[0]!.n).toBe(TAGS.length);
     } finally {
       await fresh.cleanup();
     }
@@ -170,7 +173,10 @@ describe('db:migrate command', () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'claimproof-cli-'));
     try {
       const first = await node(['--data-dir', dir], {});
-      expect(first.stdout).toMatch(/applied 1 migration\(s\) in \d+ ms: 0000_init/);
+      expect(first.stdout).toContain(`applied ${TAGS.length} migration(s) in `);
+      expect(first.stdout).toContain(TAGS.join(', '));
+      // --data-dir is the data directory: the embedded database lives in its pglite/ folder, where the service opens it.
+      expect(first.stdout).toContain(`pglite:${path.join(dir, 'pglite')}`);
       const second = await node([], { CLAIMPROOF_DATA_DIR: dir });
       expect(second.stdout).toMatch(/schema is up to date/);
     } finally {
