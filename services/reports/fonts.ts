@@ -1,7 +1,7 @@
 // Text in generated PDFs. Vendor and partner names come from anywhere (Zażółć Sp. z o.o.,
 // Ελληνική Εταιρεία, 上海会展有限公司, a stray control character from OCR), and pdf-lib's standard
 // fonts only encode WinAnsi: drawing anything else throws. So the PDFs embed DejaVu Sans, cut to
-// Latin, Greek and Cyrillic and committed beside this file (fonts/, 147 + 142 KB, licence there),
+// Latin, Greek and Cyrillic and committed beside this file (fonts/, 2 × 136 KB, licence there),
 // which works on any machine with no system font. A character it lacks is drawn with the first
 // fallback font that has it (by default the system's full DejaVu, Noto Sans or Droid Sans
 // Fallback when installed, which covers Chinese), and only when none has it, as U+FFFD.
@@ -95,6 +95,10 @@ export function cleanText(text: string): string {
 export class FontChain {
   private readonly primarySet: Set<number>;
   private readonly replacement: string;
+  /** Which font draws a character, and as what (the replacement when no font has it). */
+  private readonly picks = new Map<string, { font: PDFFont; text: string }>();
+  /** Advance widths at size 1, per font and character: measuring is what wrapping does most. */
+  private readonly widths = new Map<PDFFont, Map<string, number>>();
 
   constructor(
     readonly primary: PDFFont,
@@ -110,22 +114,44 @@ export class FontChain {
       const cp = ch.codePointAt(0)!;
       if (this.primarySet.has(cp) || ch === '\n') continue;
       const fb = this.fallbacks.find((f) => f.coverage.has(cp));
-      if (fb && !fb.font) fb.font = await fb.embed();
+      if (fb && !fb.font) {
+        fb.font = await fb.embed();
+        // Characters looked at before this font was embedded are looked at again.
+        this.picks.clear();
+      }
     }
+  }
+
+  private pick(ch: string): { font: PDFFont; text: string } {
+    let p = this.picks.get(ch);
+    if (!p) {
+      const cp = ch.codePointAt(0)!;
+      if (this.primarySet.has(cp)) p = { font: this.primary, text: ch };
+      else {
+        const fb = this.fallbacks.find((f) => f.font && f.coverage.has(cp));
+        p = fb ? { font: fb.font!, text: ch } : { font: this.primary, text: this.replacement };
+      }
+      this.picks.set(ch, p);
+    }
+    return p;
+  }
+
+  private advance(font: PDFFont, ch: string): number {
+    let perFont = this.widths.get(font);
+    if (!perFont) this.widths.set(font, (perFont = new Map()));
+    let w = perFont.get(ch);
+    if (w === undefined) {
+      w = font.widthOfTextAtSize(ch, 1000) / 1000;
+      perFont.set(ch, w);
+    }
+    return w;
   }
 
   /** Runs of one line of text (no newlines); characters no embedded font has become the replacement. */
   runs(text: string): TextRun[] {
     const out: TextRun[] = [];
     for (const ch of cleanText(text).replace(/\n/g, ' ')) {
-      const cp = ch.codePointAt(0)!;
-      let font: PDFFont = this.primary;
-      let drawn = ch;
-      if (!this.primarySet.has(cp)) {
-        const fb = this.fallbacks.find((f) => f.font && f.coverage.has(cp));
-        if (fb) font = fb.font!;
-        else drawn = this.replacement;
-      }
+      const { font, text: drawn } = this.pick(ch);
       const last = out[out.length - 1];
       if (last && last.font === font) last.text += drawn;
       else out.push({ font, text: drawn });
@@ -133,8 +159,21 @@ export class FontChain {
     return out;
   }
 
+  /**
+   * Width of text already passed through `cleanText`, as the sum of its characters' advances
+   * (what pdf-lib draws: it places glyphs by advance, without kerning).
+   */
+  measureClean(text: string, size: number): number {
+    let w = 0;
+    for (const ch of text) {
+      const { font, text: drawn } = this.pick(ch);
+      w += this.advance(font, drawn);
+    }
+    return w * size;
+  }
+
   widthOf(text: string, size: number): number {
-    return this.runs(text).reduce((w, r) => w + r.font.widthOfTextAtSize(r.text, size), 0);
+    return this.measureClean(cleanText(text).replace(/\n/g, ' '), size);
   }
 
   /**

@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { PDFDocument, PDFString } from 'pdf-lib';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pdfPageCount } from '../../pipeline/pdf.ts';
 import { makeCorruptPdf, makeMultiPageTiff, makeScannedPdf, makeTextPdf, renderTextImage } from '../../test/fixtures/make.ts';
@@ -163,6 +164,24 @@ describe('packet details', () => {
     expect(last).toMatch(/Landscape\s?agenda/);
     expect(last).toContain('Evidence 1 of 1: sideways.pdf');
     expect(last).toContain(`page ${pages.length} of ${pages.length}`);
+  });
+
+  it('places images in any common encoding: grey, palette, 16-bit, CMYK, progressive, with alpha', async () => {
+    const base = await renderTextImage(['Encoded image'], { dpi: 50 });
+    const variants: Array<[string, Buffer]> = [
+      ['grey.png', await sharp(base).greyscale().png().toBuffer()],
+      ['palette.png', await sharp(base).png({ palette: true, colours: 2 }).toBuffer()],
+      ['deep.png', await sharp(base).toColourspace('rgb16').png().toBuffer()],
+      ['alpha.png', await sharp(base).ensureAlpha(0.5).png().toBuffer()],
+      ['cmyk.jpg', await sharp(base).toColourspace('cmyk').jpeg().toBuffer()],
+      ['progressive.jpg', await sharp(base).jpeg({ progressive: true }).toBuffer()],
+      ['grey.jpg', await sharp(base).greyscale().jpeg().toBuffer()],
+    ];
+    const p = await assembleClaimPacket({ claim: cl1002(), evidence: variants.map(([file, source]) => ({ file, source })), generatedAt: GENERATED });
+    expect(p.sections.map((s) => [s.file, s.included, s.problem])).toEqual(variants.map(([file]) => [file, true, undefined]));
+    expect(p.pageCount).toBe(p.coverPages + variants.length);
+    const pages = await pdfPagesText(p.bytes);
+    for (let i = p.coverPages; i < pages.length; i++) expect(pages[i]).toContain(IMAGE_MARKER);
   });
 
   it('builds a cover alone for a claim with no evidence', async () => {

@@ -6,7 +6,7 @@
 // one bad file never costs the packet.
 import { readFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { PDFDocument, rgb } from 'pdf-lib';
+import { PDFDocument, rgb, type PDFImage } from 'pdf-lib';
 import sharp from 'sharp';
 import type { ClaimReport } from '../../pipeline/checks.ts';
 import { daysBetween, isIsoDate } from '../../pipeline/dates.ts';
@@ -146,7 +146,7 @@ async function rasterPages(bytes: Uint8Array, type: Exclude<FileType, 'pdf'>, ma
     const m = page === 0 ? meta : await img.metadata();
     const w = m.width ?? 0;
     const h = m.height ?? 0;
-    const keep = (type === 'jpeg' || type === 'png') && (m.orientation ?? 1) === 1 && m.space === 'srgb' && Math.max(w, h) <= maxSide && (m.depth ?? 'uchar') === 'uchar';
+    const keep = (type === 'jpeg' || type === 'png') && (m.orientation ?? 1) === 1 && (m.space === 'srgb' || m.space === 'b-w') && Math.max(w, h) <= maxSide && (m.depth ?? 'uchar') === 'uchar';
     if (keep) {
       out.push({ bytes, format: type, width: w, height: h });
       continue;
@@ -324,9 +324,24 @@ function allCoverText(input: PacketInput, parts: CoverParts): string[] {
 const IMAGE_MARGIN = 36;
 const LABEL_BAND = 22;
 
+/**
+ * pdf-lib's own PNG and JPEG readers accept less than sharp does (some bit depths, progressive
+ * or odd JPEGs): what they refuse is handed to them again as a plain 8-bit PNG.
+ */
+async function embedImage(out: PDFDocument, img: RasterPage): Promise<PDFImage> {
+  try {
+    return img.format === 'jpeg' ? await out.embedJpg(img.bytes) : await out.embedPng(img.bytes);
+  } catch {
+    const png = await sharp(img.bytes, { limitInputPixels: MAX_INPUT_PIXELS }).toColourspace('srgb').png().toBuffer();
+    return out.embedPng(png);
+  }
+}
+
 async function appendImages(out: PDFDocument, images: RasterPage[]): Promise<void> {
-  for (const img of images) {
-    const embedded = img.format === 'jpeg' ? await out.embedJpg(img.bytes) : await out.embedPng(img.bytes);
+  // Every image embedded before any page is added, so a failure leaves no half section behind.
+  const embedded: PDFImage[] = [];
+  for (const img of images) embedded.push(await embedImage(out, img));
+  images.forEach((img, i) => {
     const [pw, ph] = img.width > img.height ? A4_LANDSCAPE : A4;
     const page = out.addPage([pw, ph]);
     const boxW = pw - 2 * IMAGE_MARGIN;
@@ -334,8 +349,8 @@ async function appendImages(out: PDFDocument, images: RasterPage[]): Promise<voi
     const scale = Math.min(boxW / img.width, boxH / img.height);
     const w = img.width * scale;
     const h = img.height * scale;
-    page.drawImage(embedded, { x: (pw - w) / 2, y: IMAGE_MARGIN + (boxH - h) / 2, width: w, height: h });
-  }
+    page.drawImage(embedded[i]!, { x: (pw - w) / 2, y: IMAGE_MARGIN + (boxH - h) / 2, width: w, height: h });
+  });
 }
 
 function appendPlaceholder(out: PDFDocument, fonts: TextFonts, file: string, problem: string): void {
@@ -365,8 +380,14 @@ async function appendEvidence(out: PDFDocument, fonts: TextFonts, e: PacketEvide
     }
   }
   if (l.kind === 'images') {
-    await appendImages(out, l.images);
-    return { pages: l.pages };
+    try {
+      await appendImages(out, l.images);
+      return { pages: l.pages };
+    } catch (err) {
+      const problem = `the image cannot be placed in a PDF (${reason(err)})`;
+      appendPlaceholder(out, fonts, e.file, problem);
+      return { pages: 1, problem };
+    }
   }
   appendPlaceholder(out, fonts, e.file, l.problem);
   return { pages: 1, problem: l.problem };

@@ -16,38 +16,55 @@ const HEADER_FILL = rgb(0.9, 0.92, 0.95);
 /** Lines of `text` no wider than `width`: words kept whole unless one alone is too wide. */
 export function wrapText(font: FontChain, text: string, size: number, width: number): string[] {
   const lines: string[] = [];
+  const space = font.measureClean(' ', size);
   for (const paragraph of cleanText(text).split('\n')) {
     let line = '';
+    let lineWidth = 0;
     for (const word of paragraph.split(/ +/).filter((w) => w !== '')) {
-      const candidate = line ? `${line} ${word}` : word;
-      if (font.widthOf(candidate, size) <= width) {
-        line = candidate;
+      const wordWidth = font.measureClean(word, size);
+      if (line && lineWidth + space + wordWidth <= width) {
+        line += ` ${word}`;
+        lineWidth += space + wordWidth;
         continue;
       }
-      if (font.widthOf(word, size) <= width) {
-        if (line) lines.push(line);
+      if (!line && wordWidth <= width) {
         line = word;
+        lineWidth = wordWidth;
+        continue;
+      }
+      if (wordWidth <= width) {
+        lines.push(line);
+        line = word;
+        lineWidth = wordWidth;
         continue;
       }
       // A word wider than the column (a long file name, text with no spaces such as Chinese) is
       // cut after a / - _ . where it can be, else between characters.
       let piece = line ? `${line} ` : '';
+      let pieceWidth = line ? lineWidth + space : 0;
       for (const part of word.split(/(?<=[/\-_.])/)) {
-        if (font.widthOf(piece + part, size) <= width) {
+        const partWidth = font.measureClean(part, size);
+        if (pieceWidth + partWidth <= width) {
           piece += part;
+          pieceWidth += partWidth;
           continue;
         }
         if (piece.trim()) lines.push(piece.trimEnd());
         piece = '';
+        pieceWidth = 0;
         for (const ch of part) {
-          if (piece && font.widthOf(piece + ch, size) > width) {
+          const w = font.measureClean(ch, size);
+          if (piece && pieceWidth + w > width) {
             lines.push(piece);
             piece = '';
+            pieceWidth = 0;
           }
           piece += ch;
+          pieceWidth += w;
         }
       }
       line = piece;
+      lineWidth = pieceWidth;
     }
     lines.push(line);
   }
