@@ -3,9 +3,8 @@
 import { createOcrPool, type OcrEngine } from '../pipeline/ocr.ts';
 import { failedDocument, processBytes, type ProcessOptions } from '../pipeline/process.ts';
 import type { ProcessedDocument } from '../pipeline/types.ts';
-import type { InputFile } from './inputs.ts';
-
-export type Input = InputFile | { name: string; error: string };
+import { FileInputError } from '../pipeline/file-input.ts';
+import type { Input } from './inputs.ts';
 
 export interface RunOptions {
   ocrWorkers: number;
@@ -44,8 +43,16 @@ export async function runFiles(inputs: Input[], opts: RunOptions): Promise<Proce
   };
 
   const one = async (input: Input): Promise<ProcessedDocument> => {
-    if ('error' in input) return failedDocument(input.name, 'CORRUPT', input.error);
-    return processBytes(input.name, await input.load(), { ocr, localeHint: opts.localeHint ?? null });
+    if ('error' in input) return failedDocument(input.name, input.code, input.error);
+    let bytes: Uint8Array;
+    try {
+      bytes = await input.load();
+    } catch (err) {
+      // The file changed since it was listed, or is not what it said (a FIFO, too large): that file fails, the run goes on.
+      if (err instanceof FileInputError) return failedDocument(input.name, err.code, err.message);
+      throw err;
+    }
+    return processBytes(input.name, bytes, { ocr, localeHint: opts.localeHint ?? null });
   };
 
   // Twice the OCR workers in flight: enough to keep them fed, few enough to bound memory.

@@ -1,10 +1,10 @@
 // One evidence file end to end: read (text layer or OCR), then extract. Expected failures
 // (unsupported, corrupt, no text) are values on the result, so a batch goes on past them.
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
 import { extract, mergeExtractions } from './extract/index.ts';
 import type { OcrEngine } from './ocr.ts';
 import { DEFAULT_MAX_BYTES, DocumentReadError, documentText, readDocument } from './read.ts';
+import { FileInputError, readRegularFile } from './file-input.ts';
 import type { DocumentErrorCode, Extraction, ProcessedDocument } from './types.ts';
 
 export interface ProcessOptions {
@@ -79,9 +79,13 @@ export async function processBytes(file: string, bytes: Uint8Array, opts: Proces
 }
 
 export async function processFile(filePath: string, opts: ProcessOptions, displayName = filePath): Promise<ProcessedDocument> {
-  const info = await stat(filePath);
-  if (info.size > MAX_FILE_BYTES) {
-    return failedDocument(displayName, 'TOO_LARGE', `${Math.round(info.size / 1048576)} MB is over the ${MAX_FILE_BYTES / 1048576} MB limit for one file`, { size: info.size });
+  // Checked on the open file before reading: a FIFO or a 3 GB file is a failed document, not a hang or a crash.
+  let bytes: Uint8Array;
+  try {
+    bytes = await readRegularFile(filePath, MAX_FILE_BYTES);
+  } catch (err) {
+    if (!(err instanceof FileInputError)) throw err;
+    return failedDocument(displayName, err.code, err.message);
   }
-  return processBytes(displayName, await readFile(filePath), opts);
+  return processBytes(displayName, bytes, opts);
 }
