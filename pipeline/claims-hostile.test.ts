@@ -3,6 +3,7 @@
 // read correctly or refused as a ClaimsInputError naming the file (and line); nothing else escapes.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { thrown } from '../test/helpers/thrown.ts';
 import { checkClaims, deadlineOf } from './checks.ts';
 import { ClaimsInputError, decodeClaimsText, parseClaimsBytes, parseClaimsCsv, parseClaimsJson } from './claims-input.ts';
 import { addDays, addMonths } from './dates.ts';
@@ -14,15 +15,7 @@ const row = (over: Partial<Record<string, string>> = {}, n = 1) => {
 };
 const csvText = (...rows: string[]) => [HEADER, ...rows].join('\n') + '\n';
 
-function failure(fn: () => unknown): ClaimsInputError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ClaimsInputError);
-    return err as ClaimsInputError;
-  }
-  throw new Error('expected a ClaimsInputError');
-}
+const failure = (fn: () => unknown) => thrown(fn, ClaimsInputError);
 
 describe('claims file encodings', () => {
   const text = csvText(row());
