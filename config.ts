@@ -3,6 +3,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_TIME_BUDGET_S } from './pipeline/limits.ts';
 
 const numberFrom = (def: number) =>
   z
@@ -41,6 +42,7 @@ const EnvSchema = z.object({
   CLAIMPROOF_AMOUNT_TOLERANCE: numberFrom(0.01).pipe(z.number().min(0)),
   CLAIMPROOF_LOW_CONFIDENCE: numberFrom(0.6).pipe(z.number().min(0).max(1)),
   CLAIMPROOF_BRAND_TEXT: brandText,
+  CLAIMPROOF_DOCUMENT_TIMEOUT: numberFrom(DEFAULT_TIME_BUDGET_S).pipe(z.number().positive().max(86_400)),
   CLAIMPROOF_REPORT_CRON: z.string().default('0 2 * * *'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -54,6 +56,8 @@ export interface Config {
   amountTolerance: number;
   lowConfidence: number;
   brandText: Record<string, string[]>;
+  /** Seconds one document may take to read, OCR included. */
+  documentTimeout: number;
   reportCron: string;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
 }
@@ -80,6 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     amountTolerance: e.CLAIMPROOF_AMOUNT_TOLERANCE,
     lowConfidence: e.CLAIMPROOF_LOW_CONFIDENCE,
     brandText: e.CLAIMPROOF_BRAND_TEXT,
+    documentTimeout: e.CLAIMPROOF_DOCUMENT_TIMEOUT,
     reportCron: e.CLAIMPROOF_REPORT_CRON,
     logLevel: e.LOG_LEVEL,
   };

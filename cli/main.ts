@@ -73,6 +73,21 @@ function progressReporter(io: Io, enabled: boolean) {
   };
 }
 
+/**
+ * Progress inside long documents (a 200-page scan takes minutes): every 10th page of a document
+ * of 20 pages or more, with the time spent on it so far.
+ */
+function pageReporter(io: Io) {
+  const started = new Map<string, number>();
+  return (name: string, page: number, pages: number) => {
+    if (pages < 20) return;
+    if (page === 1) started.set(name, Date.now());
+    if (page % 10 !== 0) return;
+    const secs = ((Date.now() - (started.get(name) ?? Date.now())) / 1000).toFixed(0);
+    io.stderr.write(`claimproof: ${displayName(name, 80)}: page ${page} of ${pages} (${secs} s)\n`);
+  };
+}
+
 const LOCALES = new Set(['dmy', 'mdy']);
 
 async function extractCommand(args: string[], io: Io): Promise<number> {
@@ -94,6 +109,8 @@ async function extractCommand(args: string[], io: Io): Promise<number> {
       ocrWorkers: config.ocrWorkers,
       localeHint: (values.locale as 'dmy' | 'mdy' | undefined) ?? null,
       progress: progressReporter(io, inputs.length > 3),
+      timeBudgetS: config.documentTimeout,
+      pageProgress: pageReporter(io),
       onResult: values.json ? (doc) => io.stdout.write(safeJson(extractJson(doc)) + '\n') : undefined,
     });
     if (!values.json) io.stdout.write(extractTable(docs, config.lowConfidence) + '\n');
@@ -189,6 +206,8 @@ async function checkCommand(args: string[], io: Io): Promise<number> {
       ocrWorkers: config.ocrWorkers,
       localeHint: (values.locale as 'dmy' | 'mdy' | undefined) ?? null,
       progress: progressReporter(io, inputs.length > 3),
+      timeBudgetS: config.documentTimeout,
+      pageProgress: pageReporter(io),
     });
     const evidence: EvidenceDocument[] = perClaim.map(({ claimId, index }) => {
       const doc = docs[index]!;

@@ -11,6 +11,10 @@ export interface RunOptions {
   localeHint?: ProcessOptions['localeHint'];
   onResult?: (doc: ProcessedDocument, index: number) => void;
   progress?: (done: number, total: number, name: string) => void;
+  /** Seconds one document may take (ProcessOptions.timeBudgetS). */
+  timeBudgetS?: number;
+  /** Progress inside a document: before each page it reads. */
+  pageProgress?: (name: string, page: number, pages: number) => void;
 }
 
 /** Starts the OCR workers only when a page needs them: a batch of text PDFs never pays for it. */
@@ -52,7 +56,8 @@ export async function runFiles(inputs: Input[], opts: RunOptions): Promise<Proce
       if (err instanceof FileInputError) return failedDocument(input.name, err.code, err.message);
       throw err;
     }
-    return processBytes(input.name, bytes, { ocr, localeHint: opts.localeHint ?? null });
+    const onPage = opts.pageProgress ? (page: number, pages: number) => opts.pageProgress!(input.name, page, pages) : undefined;
+    return processBytes(input.name, bytes, { ocr, localeHint: opts.localeHint ?? null, timeBudgetS: opts.timeBudgetS, onPage });
   };
 
   // Twice the OCR workers in flight: enough to keep them fed, few enough to bound memory.

@@ -11,6 +11,10 @@ export interface ProcessOptions {
   ocr: OcrEngine;
   localeHint?: 'dmy' | 'mdy' | null;
   maxPages?: number;
+  /** Seconds for the whole document, both readings together (read.ts DEFAULT_TIME_BUDGET_S). */
+  timeBudgetS?: number;
+  /** Progress: called before each page of each reading. */
+  onPage?: (page: number, pages: number) => void;
 }
 
 /** Evidence files larger than this are refused rather than read into memory (the reader's own limit). */
@@ -52,7 +56,7 @@ function withPsm(engine: OcrEngine, psm: number): OcrEngine {
 export async function processBytes(file: string, bytes: Uint8Array, opts: ProcessOptions): Promise<ProcessedDocument> {
   const base = { file, sha256: sha256(bytes), size: bytes.length };
   try {
-    const readOpts = opts.maxPages ? { maxPages: opts.maxPages } : {};
+    const readOpts = { ...(opts.maxPages ? { maxPages: opts.maxPages } : {}), timeBudgetS: opts.timeBudgetS, startedAt: Date.now(), onPage: opts.onPage };
     const doc = await readDocument(bytes, { ocr: opts.ocr, ...readOpts });
     let extraction = extract(doc, { localeHint: opts.localeHint ?? null });
     if (doc.method === 'ocr' && needsSecondReading(extraction)) {
