@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { OcrEngine, OcrPage } from './ocr.ts';
 import { checkPdfCost, PdfBudgetError } from './pdf-guard.ts';
 import { DocumentReadError, readDocument } from './read.ts';
-import { contentBombPdf, encryptedPdf, giantPagePdf, imageBombPdf, manyPagesPdf } from '../test/fixtures/hostile-pdf.ts';
+import { contentBombPdf, encryptedPdf, giantPagePdf, imageBombPdf, manyPagesPdf, pngBomb } from '../test/fixtures/hostile.ts';
 import { makeCorruptPdf, makeTextPdf } from '../test/fixtures/make.ts';
 
 const noOcr: OcrEngine = {
@@ -75,6 +75,14 @@ describe('PDFs that expand to gigabytes', () => {
     expect(performance.now() - t0).toBeLessThan(500);
     await expect(checkPdfCost(await imageBombPdf(2000, 3000, 1))).resolves.toBeUndefined();
     await expect(checkPdfCost(await contentBombPdf(60), { maxImagePixels: 1e9, maxStreamBytes: 1e9, maxTotalStreamBytes: 10 * 1024 * 1024, maxPageSide: 14_400 })).rejects.toBeInstanceOf(PdfBudgetError);
+  });
+});
+
+describe('image decompression bombs', () => {
+  it('refuses a 1 KB PNG declaring 100,000 × 100,000 pixels from its header', async () => {
+    const png = pngBomb(100_000, 100_000);
+    expect(png.length).toBeLessThan(4096);
+    expect(await readError(png)).toMatchObject({ code: 'TOO_LARGE', message: 'image is too large: Input image exceeds pixel limit' });
   });
 });
 
