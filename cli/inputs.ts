@@ -116,8 +116,10 @@ export async function inputFiles(files: FoundFile[], ctx: InputContext): Promise
   const out: Input[] = [];
   for (const f of files) {
     let head: Uint8Array;
+    let size: number;
     try {
-      ({ head } = await readHead(f.fsPath, 8, Number.MAX_SAFE_INTEGER));
+      // No size limit here: a large ZIP is fine (its entries are budgeted), a large file fails when loaded.
+      ({ head, size } = await readHead(f.fsPath, 8, Number.MAX_SAFE_INTEGER));
     } catch (err) {
       if (!(err instanceof FileInputError)) throw err;
       out.push({ name: f.name, code: err.code, error: err.message });
@@ -126,7 +128,7 @@ export async function inputFiles(files: FoundFile[], ctx: InputContext): Promise
     if (isZip(head)) {
       out.push(...(await archiveInputs(f, ctx)));
     } else {
-      out.push({ name: f.name, size: 0, load: () => readRegularFile(f.fsPath, MAX_FILE_BYTES) });
+      out.push({ name: f.name, size, load: () => readRegularFile(f.fsPath, MAX_FILE_BYTES) });
     }
   }
   return out;

@@ -27,7 +27,7 @@ commands:
   check --claims <claims.csv|claims.json> --evidence <dir> [--as-of YYYY-MM-DD] [--json] [--fail-on-incomplete]
       match the evidence in <dir>/<claim_id>/** to the claimed expenses and report every gap
 
-environment: CLAIMPROOF_OCR_WORKERS, CLAIMPROOF_AMOUNT_TOLERANCE, CLAIMPROOF_LOW_CONFIDENCE,
+environment: CLAIMPROOF_OCR_WORKERS, CLAIMPROOF_AMOUNT_TOLERANCE, CLAIMPROOF_LOW_CONFIDENCE, CLAIMPROOF_DOCUMENT_TIMEOUT,
   CLAIMPROOF_BRAND_TEXT (JSON: {"programme": ["required brand text", ...]})
 `;
 

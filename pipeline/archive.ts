@@ -251,7 +251,7 @@ async function openEntryStream(zip: yauzl.ZipFile, entry: yauzl.Entry, name: str
  * The entries of a ZIP (a path on disk, or bytes), one at a time, in archive order. Folders and
  * OS junk (`__MACOSX/`, `._*`, `.DS_Store`, `Thumbs.db`) are passed over. An entry that is
  * refused before reading (bad name, encrypted, unsupported method, declared too large or too
- * compressed) comes as `{name, error}`. Throws ArchiveError when the archive cannot be read or
+ * compressed) comes as `{name, code, error}`. Throws ArchiveError when the archive cannot be read or
  * the budget is spent. Stop early with `break`; the file is closed either way.
  */
 export async function* zipEntries(source: ZipSource, budget: ArchiveBudget): AsyncGenerator<ZipEntry | ZipEntryRefused> {
@@ -298,7 +298,7 @@ export async function* zipEntries(source: ZipSource, budget: ArchiveBudget): Asy
  * Writes every entry of the ZIP at `source` into `destDir` (which must exist and belong to the
  * caller) under generated names (`000001-1f2e3d4c.bin`, …), computing each file's sha256 while writing.
  * Resolves with one result per file entry, in archive order: `{name, path, size, sha256}` or
- * `{name, error}` for a refused entry (its partial file is removed). Rejects with ArchiveError
+ * `{name, code, error}` for a refused entry (its partial file is removed). Rejects with ArchiveError
  * when the archive as a whole is unreadable or the shared budget is spent; `err.entries` then
  * holds the results so far, whose files are still in destDir.
  */
