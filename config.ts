@@ -3,6 +3,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_TIME_BUDGET_S } from './pipeline/limits.ts';
 
 const numberFrom = (def: number) =>
   z
@@ -51,6 +52,7 @@ const EnvSchema = z.object({
   CLAIMPROOF_WORKER_CONCURRENCY: numberFrom(Math.max(1, os.availableParallelism())).pipe(z.number().int().min(1).max(64)),
   CLAIMPROOF_JOB_LOCK_SECONDS: numberFrom(30).pipe(z.number().min(1).max(3600)),
   CLAIMPROOF_SWEEP_SECONDS: numberFrom(60).pipe(z.number().int().min(1).max(86400)),
+  CLAIMPROOF_DOCUMENT_TIMEOUT: numberFrom(DEFAULT_TIME_BUDGET_S).pipe(z.number().positive().max(86_400)),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -79,6 +81,8 @@ export interface Config {
   brandText: Record<string, string[]>;
   /** A claim is due this many days after its usage period ends. */
   deadlineDays: number;
+  /** Seconds one document may take to read, OCR included. */
+  documentTimeout: number;
   reportCron: string;
   reportTimeZone: string;
   queuePrefix: string;
@@ -122,6 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerConcurrency: e.CLAIMPROOF_WORKER_CONCURRENCY,
     sweepSeconds: e.CLAIMPROOF_SWEEP_SECONDS,
     jobLockSeconds: e.CLAIMPROOF_JOB_LOCK_SECONDS,
+    documentTimeout: e.CLAIMPROOF_DOCUMENT_TIMEOUT,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -3,6 +3,7 @@ import { daysBetween } from '../pipeline/dates.ts';
 import { currencyExponent, formatMoney, minorToDecimal } from '../pipeline/money.ts';
 import type { Field, ProcessedDocument } from '../pipeline/types.ts';
 import type { ClaimReport } from '../pipeline/checks.ts';
+import { displayName, safeText } from '../pipeline/safe-text.ts';
 
 type JsonField = Omit<Field<unknown>, 'value'> & { value: unknown };
 
@@ -57,13 +58,17 @@ export function extractJson(doc: ProcessedDocument): Record<string, unknown> {
   return out;
 }
 
-function pad(s: string, n: number): string {
+// Every cell of a table holds text from outside (file names, claims cells, text read from a
+// document); it is made safe here, before padding, so columns line up with what is shown.
+function pad(raw: string, n: number): string {
+  const s = safeText(raw);
   const t = s.length > n ? s.slice(0, n - 1) + '…' : s;
   return t.padEnd(n);
 }
 
 /** Paths are cut at the start: the file name is the part a reader looks for. */
-function padPath(s: string, n: number): string {
+function padPath(raw: string, n: number): string {
+  const s = safeText(raw);
   const t = s.length > n ? '…' + s.slice(s.length - n + 1) : s;
   return t.padEnd(n);
 }
@@ -77,7 +82,7 @@ function mark<T>(f: Field<T> | null | undefined, show: (v: T) => string, thresho
 export function extractTable(docs: ProcessedDocument[], lowConfidence: number): string {
   const head = `${pad('file', 36)} ${pad('kind', 8)} ${pad('vendor', 28)} ${pad('amount', 18)} ${pad('date', 12)} ${pad('invoice no', 18)} method`;
   const rows = docs.map((d) => {
-    if (d.status === 'failed') return `${padPath(d.file, 36)} ERROR ${d.error?.code}: ${d.error?.message}`;
+    if (d.status === 'failed') return `${padPath(d.file, 36)} ERROR ${d.error?.code}: ${safeText(d.error?.message ?? '')}`;
     const f = d.extraction!.fields;
     const cur = f.currency?.value ?? null;
     return [
@@ -105,17 +110,17 @@ export function checkTable(asOf: string, reports: ClaimReport[]): string {
   for (const r of reports) {
     const days = daysBetween(asOf, r.deadline);
     const when = days < 0 ? `${-days} days ago` : days === 0 ? 'today' : `in ${days} days`;
-    out.push(`${r.claimId}  ${r.status.toUpperCase()}  deadline ${r.deadline} (${when})`);
+    out.push(`${safeText(r.claimId)}  ${r.status.toUpperCase()}  deadline ${r.deadline} (${when})`);
     for (const e of r.expenses) {
-      const backing = e.file ? `← ${e.file}` : '← nothing matched';
+      const backing = e.file ? `← ${displayName(e.file)}` : '← nothing matched';
       out.push(`  ${pad(e.expenseId, 10)} ${pad(e.type, 11)} ${pad(e.vendor, 26)} ${pad(formatDecimal(e.amount, e.currency), 16)} ${backing}`);
     }
     const unmatched = r.documents.filter((d) => !d.expenseId);
-    for (const d of unmatched) out.push(`  ${pad('', 10)} ${pad(d.kind ?? 'unread', 11)} ${d.file}`);
+    for (const d of unmatched) out.push(`  ${pad('', 10)} ${pad(d.kind ?? 'unread', 11)} ${displayName(d.file)}`);
     if (r.flags.length === 0) out.push('  no flags');
     for (const f of r.flags) {
-      const where = [f.expenseId, f.file].filter(Boolean).join(' ');
-      out.push(`  ${SIGN[f.severity] ?? '?'} ${pad(f.code, 22)} ${where ? where + ': ' : ''}${f.message}`);
+      const where = [f.expenseId && safeText(f.expenseId), f.file && displayName(f.file)].filter(Boolean).join(' ');
+      out.push(`  ${SIGN[f.severity] ?? '?'} ${pad(f.code, 22)} ${where ? where + ': ' : ''}${safeText(f.message, { maxLength: 1000 })}`);
     }
     out.push('');
   }

@@ -3,15 +3,18 @@
 import { lazyOcr } from '../pipeline/ocr-lazy.ts';
 import { failedDocument, processBytes, type ProcessOptions } from '../pipeline/process.ts';
 import type { ProcessedDocument } from '../pipeline/types.ts';
-import type { InputFile } from './inputs.ts';
-
-export type Input = InputFile | { name: string; error: string };
+import { FileInputError } from '../pipeline/file-input.ts';
+import type { Input } from './inputs.ts';
 
 export interface RunOptions {
   ocrWorkers: number;
   localeHint?: ProcessOptions['localeHint'];
   onResult?: (doc: ProcessedDocument, index: number) => void;
   progress?: (done: number, total: number, name: string) => void;
+  /** Seconds one document may take (ProcessOptions.timeBudgetS). */
+  timeBudgetS?: number;
+  /** Progress inside a document: before each page it reads. */
+  pageProgress?: (name: string, page: number, pages: number) => void;
 }
 
 export async function runFiles(inputs: Input[], opts: RunOptions): Promise<ProcessedDocument[]> {
@@ -29,8 +32,17 @@ export async function runFiles(inputs: Input[], opts: RunOptions): Promise<Proce
   };
 
   const one = async (input: Input): Promise<ProcessedDocument> => {
-    if ('error' in input) return failedDocument(input.name, 'CORRUPT', input.error);
-    return processBytes(input.name, await input.load(), { ocr, localeHint: opts.localeHint ?? null });
+    if ('error' in input) return failedDocument(input.name, input.code, input.error);
+    let bytes: Uint8Array;
+    try {
+      bytes = await input.load();
+    } catch (err) {
+      // The file changed since it was listed, or is not what it said (a FIFO, too large): that file fails, the run goes on.
+      if (err instanceof FileInputError) return failedDocument(input.name, err.code, err.message);
+      throw err;
+    }
+    const onPage = opts.pageProgress ? (page: number, pages: number) => opts.pageProgress!(input.name, page, pages) : undefined;
+    return processBytes(input.name, bytes, { ocr, localeHint: opts.localeHint ?? null, timeBudgetS: opts.timeBudgetS, onPage });
   };
 
   // Twice the OCR workers in flight: enough to keep them fed, few enough to bound memory.

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { thrown } from '../test/helpers/thrown.ts';
 import { ClaimsInputError, parseClaimsCsv, parseClaimsFile, parseClaimsJson, type ClaimsInputIssue } from './claims-input.ts';
 
 const HEADER = 'claim_id,partner,program,activity,usage_start,usage_end,expense_id,expense_type,vendor,amount,currency,expense_date,description';
@@ -11,16 +12,7 @@ function csv(...lines: string[]): string {
   return lines.join('\n') + '\n';
 }
 
-/** The thrown error, asserting it is a ClaimsInputError. */
-function failure(fn: () => unknown): ClaimsInputError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ClaimsInputError);
-    return err as ClaimsInputError;
-  }
-  throw new Error('expected a ClaimsInputError, nothing was thrown');
-}
+const failure = (fn: () => unknown) => thrown(fn, ClaimsInputError);
 
 function only(err: ClaimsInputError): ClaimsInputIssue {
   expect(err.issues).toHaveLength(1);

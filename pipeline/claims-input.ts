@@ -2,9 +2,11 @@
 // collected with its place (line and column for CSV, JSON path for JSON) and the import fails
 // as a whole, because a half-imported claim would later look like missing evidence.
 import { CsvError, parse as parseCsv } from 'csv-parse/sync';
+import { isUtf8 } from 'node:buffer';
 import { z } from 'zod';
 import { EXPENSE_TYPES } from './enums.ts';
-import { isIsoDate } from './dates.ts';
+import { isIsoDate, LAST_INPUT_DATE } from './dates.ts';
+import { safeText } from './safe-text.ts';
 import { currencyExponent, decimalToMinor, isCurrencyCode } from './money.ts';
 import type { Claim, Expense, ExpenseType } from './types.ts';
 
@@ -31,6 +33,11 @@ export class ClaimsInputError extends Error {
 
 /** `claims.csv:4: column "amount": "-12.00" is negative`; `claims.json: [0].expenses[2].amount: -12 is negative`. */
 export function formatIssue(issue: ClaimsInputIssue): string {
+  return safeText(rawIssue(issue));
+}
+
+/** One line whatever the file held: names, keys and values are the file's own text. */
+function rawIssue(issue: ClaimsInputIssue): string {
   if (typeof issue.line === 'number') {
     const col = issue.column ? ` column "${issue.column}":` : '';
     return `${issue.file}:${issue.line}:${col} ${issue.message}`;
@@ -69,6 +76,8 @@ function checkDate(v: string): Checked<string> {
   if (t === '') return bad('is empty');
   if (!/^\d{4}-\d{2}-\d{2}$/.test(t)) return bad(`${quote(t)} is not a date in YYYY-MM-DD form`);
   if (!isIsoDate(t)) return bad(`${quote(t)} is not a real calendar date`);
+  // A deadline (+45 days) and a retention date (+24 months) must still be four-digit years.
+  if (t > LAST_INPUT_DATE) return bad(`${quote(t)} is too far in the future (the last date accepted is ${LAST_INPUT_DATE})`);
   return ok(t);
 }
 
@@ -92,10 +101,12 @@ function checkCurrency(v: string): Checked<string> {
 function checkAmount(v: string, currency: string | null): Checked<number> {
   const t = v.trim();
   if (t === '') return bad('is empty');
+  if (/^[-+]?(infinity|nan)$/i.test(t)) return bad(`${quote(t)} is not a finite amount`);
   if (/^-\s*\d/.test(t)) return bad(`${quote(t)} is negative`);
   if (!/^\d+(\.\d+)?$/.test(t)) {
     if (/^\d{1,3}(,\d{3})+(\.\d+)?$/.test(t)) return bad(`${quote(t)} has a thousands separator; write it as ${t.replace(/,/g, '')}`);
     if (/^\d+,\d+$/.test(t)) return bad(`${quote(t)} uses a decimal comma; write it as ${t.replace(',', '.')}`);
+    if (/^\d+(\.\d+)?e[-+]?\d+$/i.test(t)) return bad(`${quote(t)} is in exponent notation; write the amount out in digits`);
     return bad(`${quote(t)} is not a decimal amount like 1234.56`);
   }
   const exp = currencyExponent(currency);
@@ -104,7 +115,7 @@ function checkAmount(v: string, currency: string | null): Checked<number> {
   } catch {
     const decimals = t.split('.')[1]?.length ?? 0;
     if (currency && decimals > exp) return bad(`${quote(t)} has ${decimals} decimals but ${currency} allows ${exp}`);
-    return bad(`${quote(t)} is not a usable amount`);
+    return bad(`${quote(t)} is too large (at most ${Number.MAX_SAFE_INTEGER} minor units)`);
   }
 }
 
@@ -316,7 +327,8 @@ const expenseShape = {
   expenseId: idSchema,
   type: strSchema,
   vendor: strSchema,
-  amount: z.union([z.number(), z.string()], { error: 'must be a number or a decimal string' }),
+  // Any number, even 1e309 (Infinity after JSON.parse): the amount check says what is wrong with it.
+  amount: z.custom<number | string>((v) => typeof v === 'number' || typeof v === 'string', { error: 'must be a number or a decimal string' }),
   currency: strSchema,
   date: strSchema,
   description: z.string({ error: 'must be a string or null' }).nullable().optional(),
@@ -358,7 +370,8 @@ export function parseClaimsJson(text: string, fileName: string): Claim[] {
     const msg = err instanceof Error ? err.message : String(err);
     const pos = /position (\d+)/.exec(msg);
     const line = pos ? body.slice(0, Number(pos[1])).split('\n').length : null;
-    at(line, null, `not valid JSON: ${msg.replace(/^JSON\.parse:\s*/, '')}`);
+    // V8 quotes the start of the input in its message; the line number says where.
+    at(line, null, `not valid JSON: ${msg.replace(/^JSON\.parse:\s*/, '').replace(/,? ".*" is not valid JSON$/s, '')}`);
     throw new ClaimsInputError(issues);
   }
 
@@ -505,6 +518,90 @@ function sortIssues(issues: ClaimsInputIssue[], columnOrder: readonly string[] =
       return colKey(a.issue.column) - colKey(b.issue.column) || a.n - b.n;
     })
     .map((x) => x.issue);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bytes to text
+
+/** Claims files larger than this are refused unread (100,000 rows are about 15 MB). */
+export const MAX_CLAIMS_FILE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The text of a claims file. UTF-8 (with or without a BOM) and UTF-16 (by its BOM, or by the
+ * NULs every other byte that ASCII text in UTF-16 has) are decoded. Anything else is refused
+ * with the line and byte where it stops being UTF-8: guessing between Latin-1, Windows-1252 and
+ * the rest would silently change vendor names that are matched against invoices.
+ */
+export function decodeClaimsText(bytes: Uint8Array, fileName: string): string {
+  const fail = (line: number | null, message: string): never => {
+    throw new ClaimsInputError([{ file: fileName, line, column: null, message }]);
+  };
+  const b = bytes;
+  if ((b[0] === 0xff && b[1] === 0xfe && b[2] === 0 && b[3] === 0) || (b[0] === 0 && b[1] === 0 && b[2] === 0xfe && b[3] === 0xff)) {
+    fail(null, 'the file is UTF-32; save it as UTF-8');
+  }
+  const utf16 = b[0] === 0xff && b[1] === 0xfe ? 'utf-16le' : b[0] === 0xfe && b[1] === 0xff ? 'utf-16be' : guessUtf16(b);
+  if (utf16) {
+    try {
+      return new TextDecoder(utf16, { fatal: true, ignoreBOM: false }).decode(b);
+    } catch {
+      fail(null, `the file looks like ${utf16.toUpperCase()} but is not valid ${utf16.toUpperCase()}; save it as UTF-8`);
+    }
+  }
+  const body = b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? b.subarray(3) : b;
+  const bad = firstInvalidUtf8(body);
+  if (bad >= 0) {
+    const line = lineAt(body, bad);
+    const hint = body[bad]! >= 0xa0 ? ` (in Latin-1/Windows-1252 that byte is "${String.fromCharCode(body[bad]!)}")` : '';
+    fail(line, `the file is not UTF-8: byte 0x${body[bad]!.toString(16).padStart(2, '0')} at column ${bad - lineStart(body, bad) + 1}${hint}; save the file as UTF-8`);
+  }
+  const nul = body.indexOf(0);
+  if (nul >= 0) fail(lineAt(body, nul), 'the file contains a NUL byte: it is not a text file');
+  return new TextDecoder('utf-8').decode(body);
+}
+
+/** UTF-16 without a BOM: in its first KB, most odd (LE) or even (BE) bytes are NUL and the others are not. */
+function guessUtf16(b: Uint8Array): 'utf-16le' | 'utf-16be' | null {
+  const n = Math.min(b.length, 1024) & ~1;
+  if (n < 4) return null;
+  let evenNul = 0;
+  let oddNul = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (b[i] === 0) evenNul++;
+    if (b[i + 1] === 0) oddNul++;
+  }
+  const pairs = n / 2;
+  if (oddNul > pairs * 0.6 && evenNul < pairs * 0.1) return 'utf-16le';
+  if (evenNul > pairs * 0.6 && oddNul < pairs * 0.1) return 'utf-16be';
+  return null;
+}
+
+/** Offset of the first byte that is not part of a well-formed UTF-8 sequence, or -1. */
+function firstInvalidUtf8(b: Uint8Array): number {
+  if (isUtf8(b)) return -1;
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i]!;
+    const len = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+    if (len === 0 || i + len > b.length || !isUtf8(b.subarray(i, i + len))) return i;
+    i += len;
+  }
+  return -1;
+}
+
+function lineStart(b: Uint8Array, at: number): number {
+  return b.lastIndexOf(0x0a, at - 1) + 1;
+}
+
+function lineAt(b: Uint8Array, at: number): number {
+  let line = 1;
+  for (let i = 0; i < at; i++) if (b[i] === 0x0a) line++;
+  return line;
+}
+
+/** A claims file as bytes (what a file or an upload gives): decoded (see decodeClaimsText), then parsed. */
+export function parseClaimsBytes(bytes: Uint8Array, fileName: string): Claim[] {
+  return parseClaimsFile(decodeClaimsText(bytes, fileName), fileName);
 }
 
 /** By extension (.json / .csv), else by content: JSON starts with `[` or `{`. */

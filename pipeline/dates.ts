@@ -49,8 +49,18 @@ export function fromDayNumber(day: number): string {
   return `${yy}-${String(dt.getUTCMonth() + 1).padStart(2, '0')}-${String(dt.getUTCDate()).padStart(2, '0')}`;
 }
 
+/** The last date in the four-digit ISO form every date here is compared in as a string. */
+export const LAST_DATE = '9999-12-31';
+/** Dates after this are refused on input, so a deadline (+ days) or a retention date (+ months) still fits LAST_DATE. */
+export const LAST_INPUT_DATE = '9997-12-31';
+
+/** Throws a RangeError when `date + days` falls outside the years 0000–9999 (string comparison would break). */
 export function addDays(date: string, days: number): string {
-  return fromDayNumber(toDayNumber(date) + days);
+  const day = toDayNumber(date) + days;
+  if (day > toDayNumber(LAST_DATE) || day < toDayNumber('0000-01-01')) {
+    throw new RangeError(`${date} + ${days} days is outside the years 0000–9999`);
+  }
+  return fromDayNumber(day);
 }
 
 /** Calendar months; the day is clamped to the target month's end (01-31 + 1 month = 02-28/29). */
@@ -61,6 +71,7 @@ export function addMonths(date: string, months: number): string {
   const ny = Math.floor(total / 12);
   const nm = total - ny * 12 + 1;
   const nd = Math.min(d, daysInMonth(ny, nm));
+  if (ny > 9999 || ny < 0) throw new RangeError(`${date} + ${months} months is outside the years 0000–9999`);
   return `${String(ny).padStart(4, '0')}-${String(nm).padStart(2, '0')}-${String(nd).padStart(2, '0')}`;
 }
 

@@ -24,6 +24,7 @@ import {
 import type { Line, Page, ReadDocument, Word } from './types.ts';
 import type { OcrEngine } from './ocr.ts';
 import { ocrImage } from './image.ts';
+import { DEFAULT_PDF_LIMITS } from './pdf-guard.ts';
 import { alnumCount, assembleLines, clampBox, roundBox, unionBox } from './lines.ts';
 
 type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
@@ -104,6 +105,8 @@ async function openPdf(bytes: Uint8Array): Promise<PDFDocumentProxy> {
     iccUrl: ICC_URL,
     BinaryDataFactory: CachedBinaryDataFactory as never,
     isEvalSupported: false,
+    // pdf.js then skips a larger image instead of allocating it (read.ts refuses such files first, when pdf-lib can parse them).
+    maxImageSize: DEFAULT_PDF_LIMITS.maxImagePixels,
     useSystemFonts: false,
     disableFontFace: true,
     useWorkerFetch: false,
@@ -544,7 +547,10 @@ export interface ReadPdfOptions {
   maxPages?: number;
   /** Pages OCR'd at the same time (rendering stays sequential); default 4. */
   concurrency?: number;
+  /** Called before each page; what it throws stops the reading (a time budget, see read.ts). */
+  beforePage?: (page: number, pages: number) => void;
 }
+
 
 /** Why a page was OCR'd, or null when its text layer is used. */
 async function ocrReason(page: PDFPageProxy, text: PdfTextPage, pdfjs: PdfJs): Promise<{ reason: string | null; images: PageImages | null }> {
@@ -577,6 +583,7 @@ export async function readPdf(bytes: Uint8Array, opts: ReadPdfOptions): Promise<
     let firstError: unknown = null;
     for (let i = 1; i <= n; i++) {
       if (firstError) break;
+      opts.beforePage?.(i, n);
       let page: PDFPageProxy;
       try {
         page = await doc.getPage(i);

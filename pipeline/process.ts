@@ -1,16 +1,20 @@
 // One evidence file end to end: read (text layer or OCR), then extract. Expected failures
 // (unsupported, corrupt, no text) are values on the result, so a batch goes on past them.
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
 import { extract, mergeExtractions } from './extract/index.ts';
 import type { OcrEngine } from './ocr.ts';
 import { DEFAULT_MAX_BYTES, DocumentReadError, documentText, readDocument } from './read.ts';
+import { FileInputError, readRegularFile } from './file-input.ts';
 import type { DocumentErrorCode, Extraction, ProcessedDocument } from './types.ts';
 
 export interface ProcessOptions {
   ocr: OcrEngine;
   localeHint?: 'dmy' | 'mdy' | null;
   maxPages?: number;
+  /** Seconds for the whole document, both readings together (read.ts DEFAULT_TIME_BUDGET_S). */
+  timeBudgetS?: number;
+  /** Progress: called before each page of each reading. */
+  onPage?: (page: number, pages: number) => void;
 }
 
 /** Evidence files larger than this are refused rather than read into memory (the reader's own limit). */
@@ -52,7 +56,7 @@ function withPsm(engine: OcrEngine, psm: number): OcrEngine {
 export async function processBytes(file: string, bytes: Uint8Array, opts: ProcessOptions): Promise<ProcessedDocument> {
   const base = { file, sha256: sha256(bytes), size: bytes.length };
   try {
-    const readOpts = opts.maxPages ? { maxPages: opts.maxPages } : {};
+    const readOpts = { ...(opts.maxPages ? { maxPages: opts.maxPages } : {}), timeBudgetS: opts.timeBudgetS, startedAt: Date.now(), onPage: opts.onPage };
     const doc = await readDocument(bytes, { ocr: opts.ocr, ...readOpts });
     let extraction = extract(doc, { localeHint: opts.localeHint ?? null });
     if (doc.method === 'ocr' && needsSecondReading(extraction)) {
@@ -79,9 +83,13 @@ export async function processBytes(file: string, bytes: Uint8Array, opts: Proces
 }
 
 export async function processFile(filePath: string, opts: ProcessOptions, displayName = filePath): Promise<ProcessedDocument> {
-  const info = await stat(filePath);
-  if (info.size > MAX_FILE_BYTES) {
-    return failedDocument(displayName, 'TOO_LARGE', `${Math.round(info.size / 1048576)} MB is over the ${MAX_FILE_BYTES / 1048576} MB limit for one file`, { size: info.size });
+  // Checked on the open file before reading: a FIFO or a 3 GB file is a failed document, not a hang or a crash.
+  let bytes: Uint8Array;
+  try {
+    bytes = await readRegularFile(filePath, MAX_FILE_BYTES);
+  } catch (err) {
+    if (!(err instanceof FileInputError)) throw err;
+    return failedDocument(displayName, err.code, err.message);
   }
-  return processBytes(displayName, await readFile(filePath), opts);
+  return processBytes(displayName, bytes, opts);
 }

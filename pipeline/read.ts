@@ -10,6 +10,9 @@ import { describeContent, detectFileType } from './detect.ts';
 import { PdfReadError, pdfPageCount, readPdf, renderPdfPage } from './pdf.ts';
 import { ImageReadError, imageInfo, ocrImage, renderImagePage } from './image.ts';
 import { alnumCount } from './lines.ts';
+import { checkPdfCost, PdfBudgetError } from './pdf-guard.ts';
+import { formatSize } from './file-input.ts';
+import { DEFAULT_TIME_BUDGET_S } from './limits.ts';
 
 export class DocumentReadError extends Error {
   override name = 'DocumentReadError';
@@ -27,7 +30,14 @@ export interface ReadOptions {
   maxPages?: number;
   /** More bytes than this is TOO_LARGE (default 100 MB). */
   maxBytes?: number;
+  /** Seconds the whole document may take, OCR included (default DEFAULT_TIME_BUDGET_S); past it the reading stops with TOO_LARGE. */
+  timeBudgetS?: number;
+  /** When the budget started (ms since the epoch); a second reading of the same document shares the first one's. Default: now. */
+  startedAt?: number;
+  /** Called before each page is read, for progress on long documents. */
+  onPage?: (page: number, pages: number) => void;
 }
+
 
 export const DEFAULT_MAX_PAGES = 200;
 export const DEFAULT_MAX_BYTES = 100 * 1024 * 1024;
@@ -46,11 +56,21 @@ export async function readDocument(bytes: Uint8Array, opts: ReadOptions): Promis
   const maxPages = opts.maxPages ?? DEFAULT_MAX_PAGES;
   const type = requireFileType(bytes);
   if (bytes.length > maxBytes) {
-    throw new DocumentReadError('TOO_LARGE', `the file is ${formatBytes(bytes.length)}, more than the limit of ${formatBytes(maxBytes)}`);
+    throw new DocumentReadError('TOO_LARGE', `the file is ${formatSize(bytes.length)}, more than the limit of ${formatSize(maxBytes)}`);
   }
+  const budgetS = opts.timeBudgetS ?? DEFAULT_TIME_BUDGET_S;
+  const deadline = (opts.startedAt ?? Date.now()) + budgetS * 1000;
+  // Checked between pages: a page already being read finishes, no new one starts.
+  const beforePage = (page: number, pages: number) => {
+    if (Date.now() > deadline) {
+      throw new DocumentReadError('TOO_LARGE', `reading stopped before page ${page} of ${pages}: the document took more than its ${budgetS} s time budget`);
+    }
+    opts.onPage?.(page, pages);
+  };
   let doc: ReadDocument;
   try {
-    doc = type === 'pdf' ? await readPdf(bytes, { ocr: opts.ocr, maxPages }) : await readImage(bytes, type, opts.ocr, maxPages);
+    if (type === 'pdf') await checkPdfCost(bytes, undefined, maxPages);
+    doc = type === 'pdf' ? await readPdf(bytes, { ocr: opts.ocr, maxPages, beforePage }) : await readImage(bytes, type, opts.ocr, maxPages, beforePage);
   } catch (err) {
     throw toDocumentError(err, type);
   }
@@ -61,7 +81,7 @@ export async function readDocument(bytes: Uint8Array, opts: ReadOptions): Promis
   return doc;
 }
 
-async function readImage(bytes: Uint8Array, type: Exclude<FileType, 'pdf'>, ocr: OcrEngine, maxPages: number): Promise<ReadDocument> {
+async function readImage(bytes: Uint8Array, type: Exclude<FileType, 'pdf'>, ocr: OcrEngine, maxPages: number, beforePage: (page: number, pages: number) => void): Promise<ReadDocument> {
   const info = await imageInfo(bytes);
   if (info.pages > maxPages) {
     throw new DocumentReadError('TOO_LARGE', `the image has ${info.pages} pages, more than the limit of ${maxPages}`);
@@ -74,6 +94,7 @@ async function readImage(bytes: Uint8Array, type: Exclude<FileType, 'pdf'>, ocr:
     Array.from({ length: Math.min(4, info.pages) }, async () => {
       while (next < info.pages) {
         const i = next++;
+        beforePage(i + 1, info.pages);
         const r = await ocrImage(ocr, input, { page: i });
         pages[i] = { number: i + 1, method: 'ocr', width: r.sourceWidth, height: r.sourceHeight, lines: r.lines };
       }
@@ -99,6 +120,7 @@ function hasUsableText(doc: ReadDocument): boolean {
 function toDocumentError(err: unknown, type: FileType): DocumentReadError {
   if (err instanceof DocumentReadError) return err;
   const msg = err instanceof Error ? err.message : String(err);
+  if (err instanceof PdfBudgetError) return new DocumentReadError('TOO_LARGE', `the PDF would take too much memory or time to read: ${msg}`);
   if (err instanceof PdfReadError) {
     const code: DocumentErrorCode = err.reason === 'encrypted' ? 'UNSUPPORTED' : err.reason === 'too_large' ? 'TOO_LARGE' : 'CORRUPT';
     return new DocumentReadError(code, msg);
@@ -108,10 +130,6 @@ function toDocumentError(err: unknown, type: FileType): DocumentReadError {
   // Anything pdf.js throws past opening (a damaged page, an undecodable stream) is the file's fault.
   if (type === 'pdf') return new DocumentReadError('CORRUPT', `the PDF is damaged: ${msg}`);
   return new DocumentReadError('READ_ERROR', msg);
-}
-
-export function formatBytes(n: number): string {
-  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`;
 }
 
 /** Number of pages of a supported file (throws DocumentReadError like readDocument). */

@@ -2,7 +2,7 @@
 // reviewer's corrections. The upload path never reads or OCRs a file: it stores, records and
 // queues, so a bulk upload is answered before any OCR runs.
 import { createWriteStream } from 'node:fs';
-import { mkdir, open, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
@@ -17,11 +17,12 @@ import {
   type DocumentDetail,
   type FieldChanges,
 } from '../db/queries.ts';
-import { ArchiveError, isZip, unzipEvidence } from '../pipeline/archive.ts';
+import { ArchiveBudget, ArchiveError, extractZip, isZip } from '../pipeline/archive.ts';
 import { detectFileType } from '../pipeline/detect.ts';
 import type { FileType } from '../pipeline/enums.ts';
 import { failedDocument, processBytes } from '../pipeline/process.ts';
-import { DEFAULT_MAX_BYTES, formatBytes } from '../pipeline/read.ts';
+import { formatSize as formatBytes } from '../pipeline/file-input.ts';
+import { DEFAULT_MAX_BYTES } from '../pipeline/read.ts';
 import { auditName, requirePermission, requireVisible } from './access.ts';
 import { enqueueRecheck } from './claims.ts';
 import { recheckClaim, type RecheckResult } from './checks.ts';
@@ -91,7 +92,10 @@ export interface IncomingFile {
 class UploadBudget {
   files = 0;
   bytes = 0;
-  constructor(readonly limits: UploadLimits) {}
+  readonly archive: ArchiveBudget;
+  constructor(readonly limits: UploadLimits) {
+    this.archive = new ArchiveBudget({ maxEntries: limits.maxFiles, maxTotalBytes: limits.maxRequestBytes, maxEntryBytes: limits.maxFileBytes });
+  }
   addFile(name: string): void {
     this.files += 1;
     if (this.files > this.limits.maxFiles) throw new ServiceError('TOO_LARGE', `more than ${this.limits.maxFiles} files in one upload (at ${name})`);
@@ -195,28 +199,43 @@ async function storeZipEntries(
   budget: UploadBudget,
   record: (fileName: string, sha256: string, size: number, key: string, fileType: FileType | null) => Promise<void>,
 ): Promise<void> {
-  const { readFile } = await import('node:fs/promises');
-  let entries;
+  // Entries are inflated one at a time straight to files beside the store, each hashed while it
+  // is written, under the request's one archive budget (entries, bytes, ratio, nesting, names).
+  const dest = await mkdtemp(path.join(deps.storage.tempDir(), 'zip-'));
   try {
-    entries = unzipEvidence(await readFile(zipPath), {
-      maxEntries: budget.limits.maxFiles - budget.files + 1,
-      maxTotalBytes: budget.limits.maxRequestBytes - budget.bytes,
-    });
-  } catch (error) {
-    if (error instanceof ArchiveError) throw new ServiceError('INVALID_INPUT', `${zipName}: ${error.message}`);
-    throw error;
-  }
-  budget.files -= 1; // the archive itself is not a document; its entries are
-  for (const entry of entries) {
-    const name = safeFileName(entry.name);
-    budget.addFile(`${zipName}/${name}`);
-    budget.addBytes(`${zipName}/${name}`, entry.bytes.length);
-    if (entry.bytes.length > budget.limits.maxFileBytes) {
-      throw new ServiceError('TOO_LARGE', `${zipName}/${name}: ${formatBytes(entry.bytes.length)} is over the ${formatBytes(budget.limits.maxFileBytes)} limit for one file`);
+    let entries;
+    try {
+      entries = await extractZip(zipPath, dest, budget.archive);
+    } catch (error) {
+      if (error instanceof ArchiveError) throw new ServiceError(error.code === 'TOO_LARGE' ? 'TOO_LARGE' : 'INVALID_INPUT', `${zipName}: ${error.message}`);
+      throw error;
     }
-    const { Readable } = await import('node:stream');
-    const stored = await deps.storage.put(Readable.from([Buffer.from(entry.bytes.buffer, entry.bytes.byteOffset, entry.bytes.byteLength)]));
-    await record(name, stored.sha256, stored.size, stored.key, detectFileType(entry.bytes.subarray(0, 64)));
+    const refused = entries.find((e) => 'error' in e);
+    if (refused && 'error' in refused) {
+      // All or nothing for one archive: a partner re-sends a fixed ZIP rather than guessing what was kept.
+      throw new ServiceError(refused.code === 'TOO_LARGE' ? 'TOO_LARGE' : 'INVALID_INPUT', `${zipName}/${safeFileName(refused.name)}: ${refused.error}`);
+    }
+    budget.files -= 1; // the archive itself is not a document; its entries are
+    for (const entry of entries) {
+      if ('error' in entry) continue;
+      const name = safeFileName(entry.name);
+      budget.addFile(`${zipName}/${name}`);
+      budget.addBytes(`${zipName}/${name}`, entry.size);
+      if (entry.size > budget.limits.maxFileBytes) {
+        throw new ServiceError('TOO_LARGE', `${zipName}/${name}: ${formatBytes(entry.size)} is over the ${formatBytes(budget.limits.maxFileBytes)} limit for one file`);
+      }
+      const head = Buffer.alloc(Math.min(64, entry.size));
+      const handle = await open(entry.path, 'r');
+      try {
+        await handle.read(head, 0, head.length, 0);
+      } finally {
+        await handle.close();
+      }
+      const stored = await deps.storage.putFile(entry.path, entry.sha256);
+      await record(name, stored.sha256, stored.size, stored.key, detectFileType(head));
+    }
+  } finally {
+    await rm(dest, { recursive: true, force: true });
   }
 }
 
@@ -249,7 +268,7 @@ export async function ingestDocument(deps: ServiceDeps, documentId: string, ctx?
     throw new PermanentJobError(`document ${documentId}: the stored original is missing`);
   }
   const started = Date.now();
-  const processed = await processBytes(doc.fileName, bytes, { ocr: deps.ocr });
+  const processed = await processBytes(doc.fileName, bytes, { ocr: deps.ocr, timeBudgetS: deps.config.documentTimeout });
   await saveProcessedDocument(deps.db, documentId, processed);
   deps.log.info(
     { documentId, claimId: doc.claimId, jobId: ctx?.jobId, attempt: ctx?.attempt, status: processed.status, method: processed.method, pages: processed.pages, ms: Date.now() - started },

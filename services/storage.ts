@@ -8,7 +8,7 @@ import { mkdir, open, rename, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { formatBytes } from '../pipeline/read.ts';
+import { formatSize as formatBytes } from '../pipeline/file-input.ts';
 
 export interface StoredObject {
   key: string;

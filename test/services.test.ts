@@ -7,6 +7,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
+import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.ts';
 import { getClaim, getDocument } from '../db/queries.ts';
@@ -154,6 +155,21 @@ describe.each(backends)('service core on $name', (backend) => {
     expect(calls.recheck - before.recheck).toBeGreaterThanOrEqual(1);
     expect(calls.recheck - before.recheck).toBeLessThanOrEqual(2);
   }, 90_000);
+
+  it('unpacks a ZIP into one document per entry and refuses an entry that climbs out', async () => {
+    await importClaims(deps, reviewer, { text: claimCsv('S-4'), format: 'csv', fileName: 'claims.csv' });
+    const a = await invoicePdf({ vendor: 'Acme Events Ltd', number: 'AE-41', date: '2026-03-12', total: '1,250.00' });
+    const b = await invoicePdf({ vendor: 'Acme Events Ltd', number: 'AE-42', date: '2026-03-13', total: '99.00' });
+    const zip = zipSync({ 'evidence/a.pdf': a, 'evidence/sub/b.pdf': b, '__MACOSX/._a.pdf': new Uint8Array([1]) });
+    const stored = await storeUploads(deps, reviewer, 'S-4', [file('bundle.zip', zip)]);
+    expect(stored.map((d) => d.file).sort()).toEqual(['a.pdf', 'b.pdf']);
+    await env.queue.drained(60_000);
+    expect((await getClaim(deps.db, 'S-4'))!.documents.map((d) => d.status)).toEqual(['done', 'done']);
+
+    const evil = zipSync({ '../../etc/passwd.pdf': a });
+    await expect(storeUploads(deps, reviewer, 'S-4', [file('evil.zip', evil)])).rejects.toThrow(/evil\.zip/);
+    expect((await getClaim(deps.db, 'S-4'))!.documents).toHaveLength(2);
+  }, 60_000);
 
   it('retries a transient fault and then succeeds', async () => {
     await importClaims(deps, reviewer, { text: claimCsv('S-2'), format: 'csv', fileName: 'claims.csv' });
