@@ -203,7 +203,7 @@ async function storeZipEntries(
       maxTotalBytes: budget.limits.maxRequestBytes - budget.bytes,
     });
   } catch (error) {
-    if (error instanceof ArchiveError) throw new ServiceError(error.code === 'TOO_LARGE' ? 'TOO_LARGE' : 'INVALID_INPUT', `${zipName}: ${error.message}`);
+    if (error instanceof ArchiveError) throw new ServiceError('INVALID_INPUT', `${zipName}: ${error.message}`);
     throw error;
   }
   budget.files -= 1; // the archive itself is not a document; its entries are

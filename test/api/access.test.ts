@@ -6,7 +6,7 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app.ts';
 import { makeTextPdf, sampleInvoice } from '../fixtures/make.ts';
-import { claimJson, filesForm, openHarness, zip, type Harness } from './harness.ts';
+import { claimJson, filesForm, openHarness, type Harness } from './harness.ts';
 
 type Op = { method: string; path: string; op: Record<string, unknown> };
 
@@ -200,9 +200,6 @@ describe('access to every route', () => {
     expect(((await big.json()) as { message: string }).message).toMatch(/limit/);
     const many = await call(filesForm([1, 2, 3].map((n) => ({ name: `f${n}.pdf`, bytes: new Uint8Array([37, 80, 68, 70, n]) }))));
     expect(many.status).toBe(413);
-    const bomb = await h.call(tokens.owner, `/api/claims/${ids.claimId}/documents`, { method: 'POST', body: filesForm([{ name: 'bomb.zip', bytes: zip({ 'zeros.pdf': new Uint8Array(8 * 1024 * 1024) }) }]) });
-    expect(bomb.status).toBe(413);
-    expect(((await bomb.json()) as { message: string }).message).toMatch(/bomb.zip: zeros.pdf unpacks \d+ times larger/);
     const wrongField = await small.request(`/api/claims/${ids.claimId}/documents`, { method: 'POST', body: new Blob(['x']), headers: { authorization: `Bearer ${tokens.owner}`, 'content-type': 'application/pdf' } });
     expect(wrongField.status).toBe(415);
   });
