@@ -57,6 +57,10 @@ export function parseMultipart(headers: Headers, body: ReadableStream<Uint8Array
       push(new ServiceError('INVALID_INPUT', `files go in the multipart field "${field}", not "${name}"`));
       return;
     }
+    // The limit can be reached while the part still waits in the queue, before its consumer has
+    // attached: without a listener the destroy's error would crash the process. The consumer still
+    // sees the error (a destroyed stream fails the pipeline it is put in).
+    stream.on('error', () => {});
     stream.on('limit', () => {
       stream.destroy(new ServiceError('TOO_LARGE', `${info.filename ?? 'a file'} is larger than the limit of ${limits.fileBytes} bytes for one file`));
     });

@@ -5,7 +5,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import type { PgliteDatabase as DrizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import type { PostgresJsDatabase as DrizzlePostgres } from 'drizzle-orm/postgres-js';
-import { selectRows, type Database, type Schema } from './client.ts';
+import { selectRows, type Database, type Db, type Schema } from './client.ts';
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url));
 
@@ -42,18 +42,25 @@ async function readJournal(folder: string): Promise<MigrationInfo[]> {
     .map((e) => ({ tag: e.tag, createdAt: e.when }));
 }
 
-async function lastAppliedAt(database: Database): Promise<number | null> {
+async function lastAppliedAt(db: Db): Promise<number | null> {
   const exists = await selectRows<{ present: boolean }>(
-    database.db,
+    db,
     `select to_regclass('${MIGRATIONS_SCHEMA}.${MIGRATIONS_TABLE}') is not null as present`,
   );
   if (!exists[0]?.present) return null;
   const rows = await selectRows<{ created_at: string | number | null }>(
-    database.db,
+    db,
     `select max(created_at) as created_at from "${MIGRATIONS_SCHEMA}"."${MIGRATIONS_TABLE}"`,
   );
   const value = rows[0]?.created_at;
   return value == null ? null : Number(value);
+}
+
+/** The committed migrations this database does not have yet (what readiness checks). */
+export async function pendingMigrations(db: Db, opts: { migrationsFolder?: string } = {}): Promise<MigrationInfo[]> {
+  const journal = await readJournal(opts.migrationsFolder ?? MIGRATIONS_FOLDER);
+  const last = await lastAppliedAt(db);
+  return journal.filter((m) => last === null || m.createdAt > last);
 }
 
 /**
@@ -72,14 +79,14 @@ export async function migrateDatabase(
   const config = { migrationsFolder, migrationsSchema: MIGRATIONS_SCHEMA, migrationsTable: MIGRATIONS_TABLE };
 
   const run = async (): Promise<MigrateResult> => {
-    const before = await lastAppliedAt(database);
+    const before = await lastAppliedAt(database.db);
     if (database.driver === 'postgres') {
       await migratePostgres(database.db as unknown as DrizzlePostgres<Schema>, config);
     } else {
       await migratePglite(database.db as unknown as DrizzlePglite<Schema>, config);
     }
     const applied = journal.filter((m) => before === null || m.createdAt > before);
-    const after = await lastAppliedAt(database);
+    const after = await lastAppliedAt(database.db);
     return { applied, total: journal.filter((m) => after !== null && m.createdAt <= after).length };
   };
 

@@ -1,5 +1,5 @@
 // Claims: import, read, list, and move through the workflow. Every change re-runs the checks.
-import { getClaim, getClaimRecord, importClaims as importRows, listClaims as listRows, transitionClaimStatus, type ClaimDetail, type ClaimSummary, type ImportResult, type ListClaimsFilter } from '../db/queries.ts';
+import { countClaims, getClaim, getClaimRecord, importClaims as importRows, listClaims as listRows, transitionClaimStatus, type ClaimDetail, type ClaimSummary, type ImportResult, type ListClaimsFilter } from '../db/queries.ts';
 import { ClaimsInputError, parseClaimsCsv, parseClaimsFile, parseClaimsJson } from '../pipeline/claims-input.ts';
 import type { ClaimStatus } from '../pipeline/enums.ts';
 import type { Claim } from '../pipeline/types.ts';
@@ -60,6 +60,13 @@ export async function listClaimsForActor(deps: Pick<ServiceDeps, 'db'>, actor: A
   requirePermission(actor, 'claim.read');
   const partner = partnerScope(actor, filter.partner);
   return listRows(deps.db, { ...filter, ...(partner !== undefined ? { partner } : {}) });
+}
+
+/** How many claims the actor's list holds over all pages. */
+export async function countClaimsForActor(deps: Pick<ServiceDeps, 'db'>, actor: Actor, filter: ListClaimsFilter = {}): Promise<number> {
+  requirePermission(actor, 'claim.read');
+  const partner = partnerScope(actor, filter.partner);
+  return countClaims(deps.db, { ...filter, ...(partner !== undefined ? { partner } : {}) });
 }
 
 /**

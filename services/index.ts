@@ -1,12 +1,15 @@
 // The service core: every operation the CLI, the API, the dashboard and the workers perform.
 export * from './access.ts';
+export * from './audit.ts';
 export * from './checks.ts';
 export * from './claims.ts';
 export * from './context.ts';
 export * from './documents.ts';
 export * from './errors.ts';
 export * from './flags.ts';
+export * from './packet.ts';
 export * from './jobs.ts';
+export * from './queue.ts';
 export * from './report.ts';
 export * from './retention.ts';
 export * from './storage.ts';

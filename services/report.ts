@@ -1,9 +1,10 @@
 // The incomplete-claims report, built from the database: what the nightly job and
 // `claimproof report` run. Each run is stored, so the API serves the latest one as it was.
 import { desc, eq, inArray } from 'drizzle-orm';
-import { getClaimFlags, loadCheckRows } from '../db/queries.ts';
+import { getClaimFlags, loadCheckRows, type ExtractionSummary } from '../db/queries.ts';
 import { claims, reports } from '../db/schema/index.ts';
 import { DEFAULT_CHECK_CONFIG } from '../pipeline/checks.ts';
+import type { Flag } from '../pipeline/types.ts';
 import { chunk } from '../db/queries/common.ts';
 import { auditName } from './access.ts';
 import { SYSTEM_ACTOR, today, type Actor, type ServiceDeps } from './context.ts';
@@ -22,6 +23,32 @@ export interface ReportRun {
 /** Claims a report looks at: those still open in the workflow (a decided claim is settled). */
 const OPEN_STATUSES = ['draft', 'submitted', 'needs_info'] as const;
 
+/** A flag as the checks state it, without what review added (id, status, decision). */
+export function plainFlag(f: Flag): Flag {
+  return {
+    code: f.code,
+    severity: f.severity,
+    message: f.message,
+    ...(f.expenseId !== undefined ? { expenseId: f.expenseId } : {}),
+    ...(f.documentId !== undefined ? { documentId: f.documentId } : {}),
+    ...(f.file !== undefined ? { file: f.file } : {}),
+  };
+}
+
+/** What was read from a stored document, as the "what is missing" wording quotes it. */
+export function missingDocumentOf(d: { id: string; fileName: string; extraction: Pick<ExtractionSummary, 'kind' | 'fields'> | null }): MissingDocument {
+  const f = d.extraction?.fields;
+  return {
+    documentId: d.id,
+    file: d.fileName,
+    kind: d.extraction?.kind ?? null,
+    vendor: f?.vendor?.value ?? null,
+    amountMinor: f?.amount?.value ?? null,
+    currency: f?.currency?.value ?? null,
+    date: f?.date?.value ?? null,
+  };
+}
+
 /** The report's input for open claims, loaded in a fixed number of queries per 500 claims. */
 export async function gatherReportInput(deps: Pick<ServiceDeps, 'db'>): Promise<ReportClaimInput[]> {
   const ids = (
@@ -37,16 +64,7 @@ export async function gatherReportInput(deps: Pick<ServiceDeps, 'db'>): Promise<
     const docsByClaim = new Map<string, MissingDocument[]>();
     for (const d of rows.documents) {
       const list = docsByClaim.get(d.claimId) ?? [];
-      const f = d.extraction?.fields;
-      list.push({
-        documentId: d.id,
-        file: d.fileName,
-        kind: d.extraction?.kind ?? null,
-        vendor: f?.vendor?.value ?? null,
-        amountMinor: f?.amount?.value ?? null,
-        currency: f?.currency?.value ?? null,
-        date: f?.date?.value ?? null,
-      });
+      list.push(missingDocumentOf(d));
       docsByClaim.set(d.claimId, list);
     }
     for (const c of rows.claims) {
@@ -63,14 +81,7 @@ export async function gatherReportInput(deps: Pick<ServiceDeps, 'db'>): Promise<
         currency: c.currency,
         claimedMinor: c.currency ? c.expenses.reduce((n, e) => n + e.amountMinor, 0) : 0,
         completeness: c.completeness,
-        flags: flags.map((f) => ({
-          code: f.code,
-          severity: f.severity,
-          message: f.message,
-          ...(f.expenseId !== undefined ? { expenseId: f.expenseId } : {}),
-          ...(f.documentId !== undefined ? { documentId: f.documentId } : {}),
-          ...(f.file !== undefined ? { file: f.file } : {}),
-        })),
+        flags: flags.map(plainFlag),
         expenses: c.expenses,
         documents: docsByClaim.get(c.claimId) ?? [],
       });

@@ -122,22 +122,41 @@ export interface ListFlagsFilter {
   offset?: number;
 }
 
-/** The review queue: flags across claims, blocking first, oldest first. */
-export async function listFlags(db: Db, filter: ListFlagsFilter = {}): Promise<ReviewFlag[]> {
+/** The WHERE of a flags list (over flags joined to claims); null when it can match nothing. */
+function flagFilters(filter: ListFlagsFilter): SQL[] | null {
   const where: SQL[] = [];
   if (filter.status !== undefined) {
     const statuses = filterValues(filter.status, FLAG_STATUSES, 'flag status', 'status');
-    if (statuses.length === 0) return [];
+    if (statuses.length === 0) return null;
     where.push(inArray(flags.status, statuses));
   }
   if (filter.severity !== undefined) {
     const severities = filterValues(filter.severity, FLAG_SEVERITIES, 'flag severity', 'severity');
-    if (severities.length === 0) return [];
+    if (severities.length === 0) return null;
     where.push(inArray(flags.severity, severities));
   }
   if (filter.code !== undefined) where.push(eq(flags.code, filter.code));
   if (filter.claimId !== undefined) where.push(eq(flags.claimId, filter.claimId));
   if (filter.partner !== undefined) where.push(eq(claims.partner, filter.partner));
+  return where;
+}
+
+/** How many flags match the filters (limit and offset ignored): a list's total. */
+export async function countFlags(db: Db, filter: ListFlagsFilter = {}): Promise<number> {
+  const where = flagFilters(filter);
+  if (where === null) return 0;
+  const [row] = await db
+    .select({ n: sql<number>`count(*)`.mapWith(Number) })
+    .from(flags)
+    .innerJoin(claims, eq(claims.claimId, flags.claimId))
+    .where(and(...where));
+  return row?.n ?? 0;
+}
+
+/** The review queue: flags across claims, blocking first, oldest first. */
+export async function listFlags(db: Db, filter: ListFlagsFilter = {}): Promise<ReviewFlag[]> {
+  const where = flagFilters(filter);
+  if (where === null) return [];
   const rows = await db
     .select({ ...flagColumns, partner: claims.partner, program: claims.program })
     .from(flags)

@@ -92,7 +92,8 @@ function validateClaims(input: readonly Claim[]): void {
   }
 }
 
-function normalizeExpense(e: Expense): Expense {
+/** An expense with exactly the pipeline's properties (a row id or other extras dropped). */
+export function normalizeExpense(e: Expense): Expense {
   return {
     expenseId: e.expenseId,
     type: e.type,
@@ -105,7 +106,7 @@ function normalizeExpense(e: Expense): Expense {
 }
 
 /** What the partner says about a claim besides its expenses, without any other property. */
-function claimFields(c: Omit<Claim, 'expenses'>): Omit<Claim, 'expenses'> {
+export function claimFields(c: Omit<Claim, 'expenses'>): Omit<Claim, 'expenses'> {
   return {
     claimId: c.claimId,
     partner: c.partner,
@@ -358,12 +359,12 @@ export interface ListClaimsFilter {
   offset?: number;
 }
 
-/** Claims ordered by deadline (soonest first), with counts for a list view. */
-export async function listClaims(db: Db, filter: ListClaimsFilter = {}): Promise<ClaimSummary[]> {
+/** The WHERE of a claims list; null when it can match nothing (an empty status list). */
+function claimFilters(filter: ListClaimsFilter): SQL[] | null {
   const where: SQL[] = [];
   if (filter.status !== undefined) {
     const list = filterValues(filter.status, CLAIM_STATUSES, 'claim status', 'status');
-    if (list.length === 0) return [];
+    if (list.length === 0) return null;
     where.push(inArray(claims.status, list));
   }
   if (filter.partner !== undefined) where.push(eq(claims.partner, filter.partner));
@@ -372,6 +373,21 @@ export async function listClaims(db: Db, filter: ListClaimsFilter = {}): Promise
     where.push(lt(claims.deadline, filter.deadlineBefore));
   }
   if (filter.completeness !== undefined) where.push(eq(claims.completeness, filter.completeness));
+  return where;
+}
+
+/** How many claims match the filters (limit and offset ignored): a list's total. */
+export async function countClaims(db: Db, filter: ListClaimsFilter = {}): Promise<number> {
+  const where = claimFilters(filter);
+  if (where === null) return 0;
+  const [row] = await db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(claims).where(and(...where));
+  return row?.n ?? 0;
+}
+
+/** Claims ordered by deadline (soonest first), with counts for a list view. */
+export async function listClaims(db: Db, filter: ListClaimsFilter = {}): Promise<ClaimSummary[]> {
+  const where = claimFilters(filter);
+  if (where === null) return [];
 
   const count = (table: SQL, condition: SQL) => sql<number>`(select count(*) from ${table} where ${condition})`.mapWith(Number);
   const ofClaim = (column: Column) => sql`${q(column)} = ${q(claims.claimId)}`;
