@@ -2,7 +2,7 @@
 // 413, and a byte counter for the streamed upload body that does not buffer it.
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { formatBytes } from '../pipeline/read.ts';
+import { formatSize as formatBytes } from '../pipeline/file-input.ts';
 import { ApiError } from './errors.ts';
 
 export function limitBody(maxBytes: number): MiddlewareHandler {
