@@ -12,3 +12,4 @@ export * from './retention.ts';
 export * from './storage.ts';
 export * from './sweep.ts';
 export * from './tokens.ts';
+export * from './sessions.ts';

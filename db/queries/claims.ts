@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, lt, sql, type Column, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, sql, type Column, type SQL } from 'drizzle-orm';
 import type { Claim, ClaimStatus, Expense } from '../../pipeline/types.ts';
 import type { Db } from '../client.ts';
 import { deadlineOf } from '../../pipeline/checks.ts';
@@ -354,16 +354,23 @@ export interface ListClaimsFilter {
   /** Claims due strictly before this date (YYYY-MM-DD). */
   deadlineBefore?: string;
   completeness?: Completeness;
+  program?: string;
+  /** Case-insensitive substring of the claim id, partner, programme or activity. */
+  search?: string;
+  sort?: ClaimSort;
+  direction?: 'asc' | 'desc';
   limit?: number;
   offset?: number;
 }
 
-/** Claims ordered by deadline (soonest first), with counts for a list view. */
-export async function listClaims(db: Db, filter: ListClaimsFilter = {}): Promise<ClaimSummary[]> {
+export const CLAIM_SORTS = ['deadline', 'claimId', 'partner', 'program', 'status', 'completeness', 'amount'] as const;
+export type ClaimSort = (typeof CLAIM_SORTS)[number];
+
+function claimConditions(filter: ListClaimsFilter): SQL[] | null {
   const where: SQL[] = [];
   if (filter.status !== undefined) {
     const list = filterValues(filter.status, CLAIM_STATUSES, 'claim status', 'status');
-    if (list.length === 0) return [];
+    if (list.length === 0) return null;
     where.push(inArray(claims.status, list));
   }
   if (filter.partner !== undefined) where.push(eq(claims.partner, filter.partner));
@@ -372,10 +379,54 @@ export async function listClaims(db: Db, filter: ListClaimsFilter = {}): Promise
     where.push(lt(claims.deadline, filter.deadlineBefore));
   }
   if (filter.completeness !== undefined) where.push(eq(claims.completeness, filter.completeness));
+  if (filter.program !== undefined) where.push(eq(claims.program, filter.program));
+  const search = filter.search?.trim();
+  if (search) {
+    const pattern = `%${search.replace(/[\\%_]/g, (m) => '\\' + m)}%`;
+    where.push(sql`(${claims.claimId} ilike ${pattern} or ${claims.partner} ilike ${pattern} or ${claims.program} ilike ${pattern} or ${claims.activity} ilike ${pattern})`);
+  }
+  return where;
+}
 
+/** Claims matching a list filter (for pagination). */
+export async function countClaims(db: Db, filter: ListClaimsFilter = {}): Promise<number> {
+  const where = claimConditions(filter);
+  if (where === null) return 0;
+  const [row] = await db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(claims).where(and(...where));
+  return row?.n ?? 0;
+}
+
+/** Distinct partners and programmes (for filter choices), limited to `partner` when given. */
+export async function claimFacets(db: Db, partner?: string): Promise<{ partners: string[]; programs: string[] }> {
+  const scope = partner !== undefined ? eq(claims.partner, partner) : undefined;
+  const [partners, programs] = await Promise.all([
+    db.selectDistinct({ v: claims.partner }).from(claims).where(scope).orderBy(asc(claims.partner)).limit(500),
+    db.selectDistinct({ v: claims.program }).from(claims).where(scope).orderBy(asc(claims.program)).limit(500),
+  ]);
+  return { partners: partners.map((r) => r.v), programs: programs.map((r) => r.v) };
+}
+
+/** Claims ordered by deadline (soonest first) unless asked otherwise, with counts for a list view. */
+export async function listClaims(db: Db, filter: ListClaimsFilter = {}): Promise<ClaimSummary[]> {
+  const where = claimConditions(filter);
+  if (where === null) return [];
   const count = (table: SQL, condition: SQL) => sql<number>`(select count(*) from ${table} where ${condition})`.mapWith(Number);
   const ofClaim = (column: Column) => sql`${q(column)} = ${q(claims.claimId)}`;
   const openFlags = sql`${ofClaim(flags.claimId)} and ${q(flags.status)} = 'open'`;
+  const total = sql<string | null>`(select sum(${q(expenses.amountMinor)})::text from ${expenses} where ${ofClaim(expenses.claimId)})`;
+  const dir = filter.direction === 'desc' ? desc : asc;
+  const sortKey = filter.sort ?? 'deadline';
+  const sortColumns: Record<ClaimSort, SQL | Column> = {
+    deadline: claims.deadline,
+    claimId: claims.claimId,
+    partner: claims.partner,
+    program: claims.program,
+    status: claims.status,
+    completeness: claims.completeness,
+    amount: sql`(select sum(${q(expenses.amountMinor)}) from ${expenses} where ${ofClaim(expenses.claimId)})`,
+  };
+  if (!CLAIM_SORTS.includes(sortKey)) invalid(`sort must be one of ${CLAIM_SORTS.join(', ')}`, { field: 'sort' });
+  const order = sortKey === 'deadline' ? [dir(claims.deadline), asc(claims.claimId)] : [dir(sortColumns[sortKey]), asc(claims.deadline), asc(claims.claimId)];
   const rows = await db
     .select({
       claim: claims,
@@ -383,11 +434,11 @@ export async function listClaims(db: Db, filter: ListClaimsFilter = {}): Promise
       documentCount: count(sql`${documents}`, ofClaim(documents.claimId)),
       openFlagCount: count(sql`${flags}`, openFlags),
       openBlockingCount: count(sql`${flags}`, sql`${openFlags} and ${q(flags.severity)} = 'blocking'`),
-      total: sql<string | null>`(select sum(${q(expenses.amountMinor)})::text from ${expenses} where ${ofClaim(expenses.claimId)})`,
+      total,
     })
     .from(claims)
     .where(and(...where))
-    .orderBy(asc(claims.deadline), asc(claims.claimId))
+    .orderBy(...order)
     .limit(filter.limit ?? 1000)
     .offset(filter.offset ?? 0);
   return rows.map((r) => ({
