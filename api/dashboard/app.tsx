@@ -263,11 +263,11 @@ export function createDashboard(deps: ServiceDeps): Hono<DashboardEnv> {
       const stored = await storeUploads(deps, c.var.actor, claimId, checked());
       const documents = [];
       for (const s of stored) {
-        documents.push({ ...s, ...(s.duplicateOf ? { duplicateName: await duplicateName(deps, c.var.actor, s.duplicateOf) } : {}) });
+        documents.push({ ...s, ...(s.duplicateOf ? { duplicateName: await duplicateName(deps, c.var.actor, s.duplicateOf, claimId) } : {}) });
       }
       if (wantsJson(c)) return c.json({ documents }, 202);
       const dupes = documents.filter((d) => d.duplicateOf);
-      flash(c, `${documents.length} file${documents.length === 1 ? '' : 's'} received${dupes.length ? `; already there: ${dupes.map((d) => `${d.file} (same as ${d.duplicateName})`).join(', ')}` : ''}. Reading starts now.`);
+      flash(c, `${documents.length} file${documents.length === 1 ? '' : 's'} received${dupes.length ? `; already there: ${dupes.map((d) => `${d.file} (same file as ${d.duplicateName})`).join(', ')}` : ''}. Reading starts now.`);
       return c.redirect(claimPath(claimId), 303);
     } catch (error) {
       const known = asServiceError(error);

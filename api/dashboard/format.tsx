@@ -55,11 +55,11 @@ export function daysText(daysLeft: number): string {
 }
 
 /** The deadline with the days left from `today`; approved and rejected claims are not urgent. */
-export function Deadline({ deadline, today, settled }: { deadline: string; today: string; settled: boolean }) {
+export function Deadline({ deadline, today, settled, inline }: { deadline: string; today: string; settled: boolean; inline?: boolean }) {
   const left = daysBetween(today, deadline);
   const urgency = urgencyOf(left, settled);
   return (
-    <span class={`deadline ${urgency}`}>
+    <span class={`deadline ${urgency}${inline ? ' inline' : ''}`}>
       <Day iso={deadline} />
       {!settled && <span class="days">{daysText(left)}</span>}
     </span>
@@ -120,6 +120,11 @@ export function FlagCodeTag({ code, severity }: { code: string; severity: string
       {flagName(code)}
     </span>
   );
+}
+
+/** An audit actor as people read it: `token:rita (reviewer)` → `rita (reviewer)`. */
+export function who(actor: string): string {
+  return actor.replace(/^token:/, '');
 }
 
 export function plural(n: number, one: string, many = `${one}s`): string {

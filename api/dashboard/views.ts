@@ -30,11 +30,14 @@ export function missingDocuments(docs: readonly DocumentWithExtraction[]): Missi
   });
 }
 
-/** A readable name for the document `id` duplicates, without revealing a claim the actor may not see. */
-export async function duplicateName(deps: Pick<ServiceDeps, 'db'>, actor: Actor, id: string): Promise<string> {
+/**
+ * A readable name for the document `id` duplicates: its file name (and claim, when another), and
+ * nothing about a claim the actor may not see.
+ */
+export async function duplicateName(deps: Pick<ServiceDeps, 'db'>, actor: Actor, id: string, claimId: string): Promise<string> {
   try {
     const doc = await getDocumentForActor(deps, actor, id);
-    return `${doc.fileName} (claim ${doc.claimId})`;
+    return doc.claimId === claimId ? doc.fileName : `${doc.fileName} in claim ${doc.claimId}`;
   } catch (error) {
     if (asServiceError(error)?.code === 'NOT_FOUND') return 'a file already sent for another claim';
     throw error;
@@ -55,7 +58,7 @@ export async function claimView(deps: Pick<ServiceDeps, 'db' | 'clock' | 'config
   };
   const duplicateNames = new Map<string, string>();
   for (const d of claim.documents) {
-    if (d.duplicateOf) duplicateNames.set(d.id, await duplicateName(deps, actor, d.duplicateOf));
+    if (d.duplicateOf) duplicateNames.set(d.id, await duplicateName(deps, actor, d.duplicateOf, claim.claimId));
   }
   return {
     claim,

@@ -10,6 +10,7 @@ import { createToken } from '../../db/queries.ts';
 import { importClaims } from '../../services/claims.ts';
 import { SYSTEM_ACTOR } from '../../services/context.ts';
 import { chromiumPath, launchChromium } from './browser.ts';
+import { makeCorruptPdf } from '../fixtures/make.ts';
 import { e2eData, type E2eData } from './fixtures.ts';
 import { startDashboardServer, type DashboardServer } from './server.ts';
 
@@ -107,13 +108,19 @@ describe.skipIf(!executable)('dashboard in a browser', () => {
     // The ZIP's copy of the invoice is named as a duplicate of the file already uploaded.
     const dup = page.locator('#upload-results li.dup');
     await expect.poll(() => dup.count()).toBe(1);
-    expect(await dup.innerText()).toContain('same file as acme-invoice.pdf');
+    expect(await dup.innerText()).toContain('already uploaded to this claim as acme-invoice.pdf');
     await shot(page, '04-claim-uploading');
 
     // Three documents, all read, without a reload.
     await expect.poll(() => page.locator('table.documents tr[data-status="done"]').count(), { timeout: 30_000 }).toBe(3);
-    await expect.poll(() => page.locator('#live').getAttribute('data-pending'), { timeout: 15_000 }).toBe('false');
+    await expect.poll(() => page.locator('#live-top').getAttribute('data-pending'), { timeout: 15_000 }).toBe('false');
     expect(await page.evaluate(() => (window as unknown as { __kept?: number }).__kept)).toBe(42);
+    // Each file's upload line follows its document to the end of the reading.
+    await expect.poll(() => page.locator('#upload-results li.new').allInnerTexts()).toEqual([
+      'acme-invoice.pdf: read',
+      'csr-design.pdf: read',
+      'agenda.pdf: read',
+    ]);
     const missing = await page.locator('ul.missing').innerText();
     expect(missing).toContain('says 1,205.00 EUR; the claim says 1,250.00 EUR');
     expect(missing).not.toContain('Upload proof of execution');
@@ -159,9 +166,19 @@ describe.skipIf(!executable)('dashboard in a browser', () => {
     await page.keyboard.press('k');
     await expect.poll(async () => page.locator('.current-flag').getAttribute('data-flag')).toBe(first);
 
-    await page.getByLabel('Code').selectOption('AMOUNT_MISMATCH');
+    // The code filter lists only that code.
+    await page.getByLabel('Code').selectOption('MISSING_INVOICE');
     await page.getByRole('button', { name: 'Filter' }).click();
-    await page.waitForURL(/code=AMOUNT_MISMATCH/);
+    await page.waitForURL(/code=MISSING_INVOICE/);
+    const listed = await page.locator('ol.queue-list .flag').allInnerTexts();
+    expect(listed.length).toBeGreaterThan(0);
+    expect(new Set(listed)).toEqual(new Set(['Missing invoice']));
+    await shot(page, '09b-review-missing-invoice');
+
+    await page.goto('/review');
+    await page.locator('ol.queue-list a', { hasText: 'Amount mismatch' }).click();
+    await page.waitForURL(/flag=/);
+    const acted = await page.locator('.current-flag').getAttribute('data-flag');
     expect(await page.locator('#h-flag').innerText()).toContain('NW-1');
     // The page image with the total's box emphasised, claimed beside read values.
     await expect.poll(() => page.locator('.sheet img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(100);
@@ -184,6 +201,11 @@ describe.skipIf(!executable)('dashboard in a browser', () => {
     const result = await page.locator('#result').innerText();
     expect(result).toContain('Amount mismatch is cleared');
     expect(result).toContain('NW-1 is now complete');
+    // The next open flag is opened, and the settled one has left the queue.
+    const opened = await page.locator('.current-flag').getAttribute('data-flag');
+    expect(opened).toBeTruthy();
+    expect(opened).not.toBe(acted);
+    expect(await page.locator('ol.queue-list').innerText()).not.toContain('Amount mismatch');
     await shot(page, '11-review-after-correction');
 
     await page.goto('/claims/NW-1');
@@ -206,6 +228,7 @@ describe.skipIf(!executable)('dashboard in a browser', () => {
     expect(await page.locator('.request').innerText()).toContain('Please send the attendee list of the webinar.');
     await page.locator('#files').setInputFiles([{ name: 'attendees.pdf', mimeType: 'application/pdf', buffer: Buffer.from(data.attendees) }]);
     await expect.poll(() => page.locator('table.documents tr[data-status="done"]').count(), { timeout: 30_000 }).toBe(4);
+    await expect.poll(() => page.locator('#live-top').getAttribute('data-pending'), { timeout: 15_000 }).toBe('false');
     await shot(page, '13-claim-needs-info-submitter');
     await page.getByRole('button', { name: 'Submit for review' }).click();
     await page.waitForURL('**/claims/NW-1');
@@ -229,7 +252,24 @@ describe.skipIf(!executable)('dashboard in a browser', () => {
     const admin = await newPage();
     await signIn(admin, tokens.admin, '/queues');
     expect(await admin.locator('table.counts').innerText()).toContain('ingest');
+    // A file that cannot be read fails its ingest job for good: listed with its document, retryable.
+    const csrf = await admin.locator('meta[name=csrf-token]').getAttribute('content');
+    const upload = await admin.request.post('/claims/CT-1/upload', {
+      headers: { 'X-CSRF-Token': csrf ?? '', Accept: 'application/json', Origin: server.url },
+      multipart: { files: { name: 'broken.pdf', mimeType: 'application/pdf', buffer: Buffer.from(await makeCorruptPdf('truncated')) } },
+    });
+    expect(upload.status()).toBe(202);
+    await expect
+      .poll(async () => {
+        await admin.reload();
+        return admin.locator('table.failed').count();
+      }, { timeout: 20_000 })
+      .toBe(1);
+    expect(await admin.locator('table.failed').innerText()).toContain('broken.pdf');
     await shot(admin, '15-queues');
+    await admin.getByRole('button', { name: /^Retry job/ }).first().click();
+    await admin.waitForURL('**/queues');
+    expect(await admin.locator('.flash').innerText()).toMatch(/queued again|nothing to retry/);
 
     const cookies = await admin.context().cookies();
     await admin.getByRole('button', { name: 'Sign out' }).click();

@@ -1,16 +1,16 @@
-// Keeps a claim page current while its documents are read: the server renders the live part
-// again and it replaces the old one in place (no reload). Polls every 1.5 s while something is
-// pending, then every 15 s; stops while the tab is hidden.
+// Keeps a claim page current while its documents are read: the server renders the live parts
+// again and each replaces the old one by id, in place (no reload). Polls every 1.5 s while
+// something is pending, then every 15 s; waits while the tab is hidden.
 (function () {
   'use strict';
-  var live = document.getElementById('live');
-  if (!live) return;
-  var url = live.getAttribute('data-live-url');
+  var top = document.getElementById('live-top');
+  if (!top) return;
+  var url = top.getAttribute('data-live-url');
   var timer = null;
-  var last = live.innerHTML;
+  var last = '';
 
   function pending() {
-    var el = document.getElementById('live');
+    var el = document.getElementById('live-top');
     return el && el.getAttribute('data-pending') === 'true';
   }
 
@@ -28,13 +28,15 @@
         return res.text();
       })
       .then(function (html) {
-        var tpl = document.createElement('template');
-        tpl.innerHTML = html;
-        var fresh = tpl.content.getElementById('live');
-        var el = document.getElementById('live');
-        if (fresh && el && fresh.innerHTML !== last) {
-          last = fresh.innerHTML;
-          el.replaceWith(fresh);
+        if (html !== last) {
+          last = html;
+          var tpl = document.createElement('template');
+          tpl.innerHTML = html;
+          tpl.content.querySelectorAll('[data-live]').forEach(function (fresh) {
+            var old = document.getElementById(fresh.id);
+            if (old && old.innerHTML !== fresh.innerHTML) old.replaceWith(fresh);
+          });
+          document.dispatchEvent(new CustomEvent('claimproof:refreshed'));
         }
         schedule(pending() ? 1500 : 15000);
       })

@@ -37,11 +37,23 @@
     pump();
   }
 
-  function describe(doc) {
-    if (doc.duplicateOf && !doc.created) return doc.file + ': already uploaded to this claim (same file as ' + (doc.duplicateName || 'an earlier upload') + ')';
-    if (doc.duplicateOf) return doc.file + ': stored; the same file was sent as ' + (doc.duplicateName || 'another document');
-    return doc.file + ': stored, reading…';
+  var STATUS = { queued: 'stored, waiting to be read', processing: 'reading…', done: 'read', failed: 'could not be read' };
+
+  function describe(doc, status) {
+    if (doc.duplicateOf && !doc.created) return doc.file + ': already uploaded to this claim as ' + (doc.duplicateName || 'an earlier file') + ' (not stored twice)';
+    var state = STATUS[status] || 'stored';
+    if (doc.duplicateOf) return doc.file + ': ' + state + '; the same file was already sent as ' + (doc.duplicateName || 'another document');
+    return doc.file + ': ' + state;
   }
+
+  // Each stored file's line follows its document's status in the refreshed documents table.
+  document.addEventListener('claimproof:refreshed', function () {
+    list.querySelectorAll('li[data-document]').forEach(function (li) {
+      if (li.classList.contains('dup')) return;
+      var row = document.querySelector('#live-rest tr[data-document="' + li.getAttribute('data-document') + '"]');
+      if (row) li.textContent = describe(JSON.parse(li.getAttribute('data-doc')), row.getAttribute('data-status'));
+    });
+  });
 
   function send(job) {
     running++;
@@ -68,8 +80,9 @@
         job.result.textContent = '';
         var lines = el('ul', 'entries');
         body.documents.forEach(function (d) {
-          var li = el('li', d.duplicateOf ? 'dup' : 'new', describe(d));
+          var li = el('li', d.duplicateOf && !d.created ? 'dup' : 'new', describe(d, d.status));
           li.setAttribute('data-document', d.id);
+          li.setAttribute('data-doc', JSON.stringify(d));
           lines.appendChild(li);
         });
         job.result.appendChild(lines);

@@ -7,7 +7,7 @@ import type { ClaimStatus } from '../../../pipeline/enums.ts';
 import { can, canMoveTo } from '../../../services/access.ts';
 import type { MissingItem } from '../../../services/reports/missing.ts';
 import type { Session } from '../../../services/sessions.ts';
-import { Badge, Day, Deadline, FlagCodeTag, Head, Money, Stamp, plural, statusName } from '../format.tsx';
+import { Badge, Day, Deadline, FlagCodeTag, Head, Money, Stamp, plural, statusName, who } from '../format.tsx';
 import { Csrf, Layout } from '../layout.tsx';
 
 export interface ClaimView {
@@ -124,14 +124,12 @@ function ExpenseRow({ e, view, session }: { e: ExpenseRecord; view: ClaimView; s
   );
 }
 
-/** The part of the page that refreshes itself while documents are read. */
-export function ClaimLive({ view, session }: { view: ClaimView; session: Session }) {
+/** Summary and what is missing: the top of the part that refreshes while documents are read. */
+function LiveTop({ view }: { view: ClaimView }) {
   const { claim } = view;
   const pending = isPending(claim);
-  const openFlags = claim.flags.filter((f) => f.status === 'open');
-  const reviewer = can(session.actor, 'flag.decide');
   return (
-    <div id="live" data-live-url={`/claims/${encodeURIComponent(claim.claimId)}/live`} data-pending={pending ? 'true' : 'false'}>
+    <div id="live-top" data-live="" data-live-url={`/claims/${encodeURIComponent(claim.claimId)}/live`} data-pending={pending ? 'true' : 'false'}>
       <div class="summary">
         <Badge value={claim.status} />
         <Badge value={claim.completeness} />
@@ -162,7 +160,17 @@ export function ClaimLive({ view, session }: { view: ClaimView; session: Session
           </>
         )}
       </section>
+    </div>
+  );
+}
 
+/** Expenses with their evidence, the documents and the open flags. */
+function LiveRest({ view, session }: { view: ClaimView; session: Session }) {
+  const { claim } = view;
+  const openFlags = claim.flags.filter((f) => f.status === 'open');
+  const reviewer = can(session.actor, 'flag.decide');
+  return (
+    <div id="live-rest" data-live="">
       <section aria-labelledby="h-expenses" class="card">
         <h2 id="h-expenses">Expenses and their evidence</h2>
         <div class="table-wrap">
@@ -230,6 +238,16 @@ export function ClaimLive({ view, session }: { view: ClaimView; session: Session
         )}
       </section>
     </div>
+  );
+}
+
+/** The parts of the page that refresh themselves while documents are read (live.js swaps them by id). */
+export function ClaimLive({ view, session }: { view: ClaimView; session: Session }) {
+  return (
+    <>
+      <LiveTop view={view} />
+      <LiveRest view={view} session={session} />
+    </>
   );
 }
 
@@ -332,17 +350,18 @@ export function ClaimPage({ view, session, audit, flash }: { view: ClaimView; se
           <h2 id="h-request">The programme asked for more documentation</h2>
           <p class="request-note">{request.note}</p>
           <p class="sub">
-            {request.actor} · <Stamp at={request.at} />
+            {who(request.actor)} · <Stamp at={request.at} />
           </p>
           {session.actor.role === 'submitter' && <p>Upload what was asked for below, then submit the claim again.</p>}
         </section>
       )}
       <div class="claim-grid">
         <div class="claim-main">
-          <ClaimLive view={view} session={session} />
+          <LiveTop view={view} />
+          <Upload claim={claim} session={session} />
+          <LiveRest view={view} session={session} />
         </div>
         <div class="claim-side">
-          <Upload claim={claim} session={session} />
           <StatusActions claim={claim} session={session} />
           <section aria-labelledby="h-history" class="card">
             <h2 id="h-history">Status history</h2>
@@ -351,7 +370,7 @@ export function ClaimPage({ view, session, audit, flash }: { view: ClaimView; se
                 <li>
                   <strong>{h.fromStatus ? `${statusName(h.fromStatus)} → ${statusName(h.toStatus)}` : `Created as ${statusName(h.toStatus)}`}</strong>
                   <div class="sub">
-                    {h.actor} · <Stamp at={h.at} />
+                    {who(h.actor)} · <Stamp at={h.at} />
                   </div>
                   {h.note && <div class="note">{h.note}</div>}
                 </li>
@@ -364,7 +383,7 @@ export function ClaimPage({ view, session, audit, flash }: { view: ClaimView; se
               <ol class="audit">
                 {audit.map((a) => (
                   <li>
-                    <code>{a.action}</code> <span class="sub">{a.actor}</span>
+                    <code>{a.action}</code> <span class="sub">{who(a.actor)}</span>
                     <div class="sub">
                       <Stamp at={a.at} />
                       {a.after !== null && a.after !== undefined && <> · {JSON.stringify(a.after).slice(0, 160)}</>}

@@ -123,6 +123,36 @@ function PageView({ doc, focus }: { doc: DocumentWithExtraction; focus: ReadFiel
   );
 }
 
+/** A flag about missing evidence: what was claimed, and the claim's documents to look through. */
+function NoDocument({ item }: { item: ReviewItem }) {
+  const e = item.expense;
+  const docs = item.claim.documents;
+  return (
+    <div class="card no-document">
+      <h3>No document is matched{e ? ` to ${e.expenseId}` : ''}</h3>
+      {e && (
+        <p>
+          Claimed: {e.vendor}, <Money minor={e.amountMinor} currency={e.currency} />, <Day iso={e.date} /> ({e.type === 'in_house' ? 'needs a CSR' : 'needs an invoice'})
+        </p>
+      )}
+      {docs.length === 0 ? (
+        <p class="muted">The claim has no documents yet.</p>
+      ) : (
+        <>
+          <p>The claim's documents:</p>
+          <ul>
+            {docs.map((d) => (
+              <li>
+                <a href={`/documents/${d.id}/file`}>{d.fileName}</a> <span class="sub">{d.extraction?.kind ?? d.status}</span>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </div>
+  );
+}
+
 function Compare({ item, focus }: { item: ReviewItem; focus: ReadField | null }) {
   const e = item.expense;
   const f = item.document?.extraction?.fields;
@@ -154,12 +184,7 @@ function Compare({ item, focus }: { item: ReviewItem; focus: ReadField | null })
               <td>{r.claimed ?? <span class="muted">—</span>}</td>
               <td>
                 {r.read ?? <span class="muted">not read</span>}
-                {field && (
-                  <span class="sub">
-                    {' '}
-                    {corrected[r.name] ? 'corrected by a reviewer' : `confidence ${Math.round(field.confidence * 100)} %`}
-                  </span>
-                )}
+                {field && <div class="sub">{corrected[r.name] ? 'corrected by a reviewer' : `confidence ${Math.round(field.confidence * 100)} %`}</div>}
               </td>
             </tr>
           );
@@ -280,6 +305,19 @@ export function ReviewPage(props: ReviewPageProps) {
             ))}
           </ol>
           {props.total > flags.length && <p class="sub">The first {flags.length} are listed.</p>}
+          <section class="shortcuts" aria-labelledby="h-keys">
+            <h3 id="h-keys">Keyboard shortcuts</h3>
+            <dl>
+              {SHORTCUTS.map(([key, what]) => (
+                <div>
+                  <dt>
+                    <kbd>{key}</kbd>
+                  </dt>
+                  <dd>{what}</dd>
+                </div>
+              ))}
+            </dl>
+          </section>
         </aside>
         {item ? (
           <section class="current-flag" aria-labelledby="h-flag" data-flag={item.flag.id}>
@@ -308,10 +346,10 @@ export function ReviewPage(props: ReviewPageProps) {
             <p class="message">{item.flag.message}</p>
             <p class="sub">
               {item.claim.partner} · {item.claim.program} · <Badge value={item.claim.status} /> · deadline{' '}
-              <Deadline deadline={item.claim.deadline} today={today} settled={false} />
+              <Deadline deadline={item.claim.deadline} today={today} settled={false} inline />
             </p>
             <div class="flag-body">
-              <div class="flag-doc">{item.document ? <PageView doc={item.document} focus={focus} /> : <p class="viewer empty">This flag concerns no document: {item.flag.code === 'MISSING_POE' || item.flag.code.startsWith('MISSING') ? 'the evidence is missing.' : 'it is about the claim.'}</p>}</div>
+              <div class="flag-doc">{item.document ? <PageView doc={item.document} focus={focus} /> : <NoDocument item={item} />}</div>
               <div class="flag-side">
                 {item.document && <Compare item={item} focus={focus} />}
                 {item.match && (
@@ -330,23 +368,18 @@ export function ReviewPage(props: ReviewPageProps) {
           </section>
         ) : (
           <section class="current-flag empty">
-            <p>{props.total === 0 ? 'No open flags: the queue is empty.' : 'Pick a flag from the list.'}</p>
+            {props.total > 0 ? (
+              <p>Pick a flag from the list.</p>
+            ) : code ? (
+              <p>
+                No open {flagName(code)} flags. <a href="/review">Show every code</a>
+              </p>
+            ) : (
+              <p>No open flags: the queue is empty.</p>
+            )}
           </section>
         )}
       </div>
-      <section class="shortcuts card" aria-labelledby="h-keys">
-        <h2 id="h-keys">Keyboard shortcuts</h2>
-        <dl>
-          {SHORTCUTS.map(([key, what]) => (
-            <div>
-              <dt>
-                <kbd>{key}</kbd>
-              </dt>
-              <dd>{what}</dd>
-            </div>
-          ))}
-        </dl>
-      </section>
     </Layout>
   );
 }
