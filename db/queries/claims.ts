@@ -410,23 +410,39 @@ export async function claimFacets(db: Db, partner?: string): Promise<{ partners:
 export async function listClaims(db: Db, filter: ListClaimsFilter = {}): Promise<ClaimSummary[]> {
   const where = claimConditions(filter);
   if (where === null) return [];
-  const count = (table: SQL, condition: SQL) => sql<number>`(select count(*) from ${table} where ${condition})`.mapWith(Number);
-  const ofClaim = (column: Column) => sql`${q(column)} = ${q(claims.claimId)}`;
-  const openFlags = sql`${ofClaim(flags.claimId)} and ${q(flags.status)} = 'open'`;
-  const total = sql<string | null>`(select sum(${q(expenses.amountMinor)})::text from ${expenses} where ${ofClaim(expenses.claimId)})`;
-  const dir = filter.direction === 'desc' ? desc : asc;
   const sortKey = filter.sort ?? 'deadline';
-  const sortColumns: Record<ClaimSort, SQL | Column> = {
+  if (!CLAIM_SORTS.includes(sortKey)) invalid(`sort must be one of ${CLAIM_SORTS.join(', ')}`, { field: 'sort' });
+  const dir = filter.direction === 'desc' ? desc : asc;
+
+  // First the page's claim ids, from the claims table alone: the counts below are then computed
+  // for one page of rows, not for every row an offset skips.
+  const totals = db
+    .select({ claimId: expenses.claimId, sum: sql<string>`sum(${expenses.amountMinor})`.as('sum') })
+    .from(expenses)
+    .groupBy(expenses.claimId)
+    .as('totals');
+  const sortColumns: Record<Exclude<ClaimSort, 'amount'>, Column> = {
     deadline: claims.deadline,
     claimId: claims.claimId,
     partner: claims.partner,
     program: claims.program,
     status: claims.status,
     completeness: claims.completeness,
-    amount: sql`(select sum(${q(expenses.amountMinor)}) from ${expenses} where ${ofClaim(expenses.claimId)})`,
   };
-  if (!CLAIM_SORTS.includes(sortKey)) invalid(`sort must be one of ${CLAIM_SORTS.join(', ')}`, { field: 'sort' });
-  const order = sortKey === 'deadline' ? [dir(claims.deadline), asc(claims.claimId)] : [dir(sortColumns[sortKey]), asc(claims.deadline), asc(claims.claimId)];
+  const primary = sortKey === 'amount' ? dir(sql`coalesce(${totals.sum}, 0)`) : dir(sortColumns[sortKey]);
+  const order = sortKey === 'deadline' ? [primary, asc(claims.claimId)] : [primary, asc(claims.deadline), asc(claims.claimId)];
+  const base = db.select({ claimId: claims.claimId }).from(claims);
+  const paged = await (sortKey === 'amount' ? base.leftJoin(totals, eq(totals.claimId, claims.claimId)) : base)
+    .where(and(...where))
+    .orderBy(...order)
+    .limit(filter.limit ?? 1000)
+    .offset(filter.offset ?? 0);
+  if (paged.length === 0) return [];
+  const ids = paged.map((r) => r.claimId);
+
+  const count = (table: SQL, condition: SQL) => sql<number>`(select count(*) from ${table} where ${condition})`.mapWith(Number);
+  const ofClaim = (column: Column) => sql`${q(column)} = ${q(claims.claimId)}`;
+  const openFlags = sql`${ofClaim(flags.claimId)} and ${q(flags.status)} = 'open'`;
   const rows = await db
     .select({
       claim: claims,
@@ -434,21 +450,25 @@ export async function listClaims(db: Db, filter: ListClaimsFilter = {}): Promise
       documentCount: count(sql`${documents}`, ofClaim(documents.claimId)),
       openFlagCount: count(sql`${flags}`, openFlags),
       openBlockingCount: count(sql`${flags}`, sql`${openFlags} and ${q(flags.severity)} = 'blocking'`),
-      total,
+      total: sql<string | null>`(select sum(${q(expenses.amountMinor)})::text from ${expenses} where ${ofClaim(expenses.claimId)})`,
     })
     .from(claims)
-    .where(and(...where))
-    .orderBy(...order)
-    .limit(filter.limit ?? 1000)
-    .offset(filter.offset ?? 0);
-  return rows.map((r) => ({
-    ...r.claim,
-    expenseCount: r.expenseCount,
-    documentCount: r.documentCount,
-    openFlagCount: r.openFlagCount,
-    openBlockingCount: r.openBlockingCount,
-    totalMinor: r.claim.currency !== null ? Number(r.total ?? 0) : null,
-  }));
+    .where(inArray(claims.claimId, ids));
+  const byId = new Map(rows.map((r) => [r.claim.claimId, r]));
+  return ids.flatMap((id) => {
+    const r = byId.get(id);
+    if (!r) return []; // deleted between the two reads
+    return [
+      {
+        ...r.claim,
+        expenseCount: r.expenseCount,
+        documentCount: r.documentCount,
+        openFlagCount: r.openFlagCount,
+        openBlockingCount: r.openBlockingCount,
+        totalMinor: r.claim.currency !== null ? Number(r.total ?? 0) : null,
+      },
+    ];
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
