@@ -8,6 +8,7 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { Hono, type Context } from 'hono';
 import { csrf } from 'hono/csrf';
+import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import type { FieldChanges } from '../../db/queries.ts';
 import { FLAG_CODES, isOneOf, type FlagCode } from '../../pipeline/enums.ts';
@@ -160,6 +161,11 @@ export function createDashboard(deps: ServiceDeps): Hono<DashboardEnv> {
   app.onError((error, c) => {
     const known = asServiceError(error);
     const session = c.var.session ?? null;
+    if (error instanceof HTTPException) {
+      // hono/csrf refuses a form posted from another origin.
+      const message = error.status === 403 ? 'This form was sent from another site, so it was refused.' : error.message;
+      return c.html(<ErrorPage session={session} status={error.status} title="Not allowed" message={message} />, error.status);
+    }
     if (!known) {
       deps.log.error({ err: error, path: c.req.path }, 'dashboard fault');
       return c.html(<ErrorPage session={session} status={500} title="Something went wrong" message="The server could not show this page. Try again; if it keeps failing, tell the operator." />, 500);
