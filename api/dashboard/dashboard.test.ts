@@ -9,7 +9,8 @@ import { createToken, revokeToken } from '../../db/queries.ts';
 import { openRuntime, type Runtime } from '../../runtime.ts';
 import { importClaims, listClaimsForActor, countClaimsForActor } from '../../services/claims.ts';
 import { SYSTEM_ACTOR, silentLogger } from '../../services/context.ts';
-import { correctionsFromForm, createDashboard } from './index.ts';
+import { Hono } from 'hono';
+import { correctionsFromForm, createDashboard, sessionActorForReads } from './index.ts';
 
 const ORIGIN = 'http://dash.test';
 
@@ -109,6 +110,15 @@ describe('dashboard', () => {
     expect((await app.request(`${ORIGIN}/claims`, { headers: { cookie: second.cookie } })).status).toBe(200);
     await revokeToken(runtime.deps.db, reviewerTokenId, 'test');
     expect((await app.request(`${ORIGIN}/claims`, { headers: { cookie: second.cookie } })).status).toBe(303);
+  });
+
+  it('lends the session to the JSON API for reads only', async () => {
+    const { cookie } = await signIn(submitterToken);
+    const api = new Hono();
+    const resolve = sessionActorForReads(runtime.deps);
+    api.all('/api/x', async (c) => c.json({ actor: (await resolve(c))?.partner ?? null }));
+    expect(await (await api.request('/api/x', { headers: { cookie } })).json()).toEqual({ actor: 'Alpha' });
+    expect(await (await api.request('/api/x', { method: 'POST', headers: { cookie } })).json()).toEqual({ actor: null });
   });
 
   it('shows a submitter only its partner: another partner\'s claim, document and the review queue are closed', async () => {

@@ -1,3 +1,3 @@
 // The dashboard's entry: `createDashboard(deps)` is mounted at `/` by the API app.
 export { correctionsFromForm, createDashboard } from './app.tsx';
-export { sessionFromRequest, SESSION_COOKIE } from './session.ts';
+export { sessionActorForReads, sessionFromRequest, SESSION_COOKIE } from './session.ts';

@@ -39,6 +39,17 @@ export async function sessionFromRequest(deps: Pick<ServiceDeps, 'db'>, c: Conte
   return secret ? sessionOf(deps, secret) : null;
 }
 
+/**
+ * For the JSON API's `resolveActor` option: the session's actor on GET and HEAD only (a page's
+ * download link such as the claim packet), never on a change, which a cookie alone must not make.
+ */
+export function sessionActorForReads(deps: Pick<ServiceDeps, 'db'>): (c: Context) => Promise<(Actor & { tokenId: string }) | null> {
+  return async (c) => {
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return null;
+    return (await sessionFromRequest(deps, c))?.actor ?? null;
+  };
+}
+
 /** Loads the session (if any) into `c.var.session`. */
 export function loadSession(deps: Pick<ServiceDeps, 'db'>): MiddlewareHandler<DashboardEnv> {
   return async (c, next) => {
