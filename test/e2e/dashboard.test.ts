@@ -70,7 +70,26 @@ describe.skipIf(!executable)('dashboard in a browser', () => {
     return page;
   }
 
+  const shifts: Record<string, number> = {};
+
+  /** Saves the page, and checks what every page must have: a label on each control. */
   async function shot(page: Page, name: string): Promise<void> {
+    const unlabelled = await page.evaluate(() =>
+      [...document.querySelectorAll<HTMLInputElement>('input:not([type=hidden]), select, textarea')]
+        .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label'))
+        .map((el) => el.outerHTML.slice(0, 120)),
+    );
+    expect(unlabelled, `controls without a label on ${name}`).toEqual([]);
+    shifts[name] = await page.evaluate(
+      () =>
+        new Promise<number>((resolve) => {
+          let total = 0;
+          new PerformanceObserver((list) => {
+            for (const e of list.getEntries() as Array<PerformanceEntry & { value: number; hadRecentInput: boolean }>) if (!e.hadRecentInput) total += e.value;
+          }).observe({ type: 'layout-shift', buffered: true });
+          setTimeout(() => resolve(total), 50);
+        }),
+    );
     await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
   }
 
@@ -103,11 +122,11 @@ describe.skipIf(!executable)('dashboard in a browser', () => {
       { name: 'acme-invoice.pdf', mimeType: 'application/pdf', buffer: Buffer.from(data.invoice) },
       { name: 'csr-design.pdf', mimeType: 'application/pdf', buffer: Buffer.from(data.csr) },
     ]);
-    await expect.poll(() => page.locator('#upload-results li.new').count()).toBe(2);
+    await expect.poll(() => page.locator('#upload-results li.new').count(), { timeout: 15_000 }).toBe(2);
     await page.locator('#files').setInputFiles([{ name: 'evidence.zip', mimeType: 'application/zip', buffer: Buffer.from(data.zip) }]);
     // The ZIP's copy of the invoice is named as a duplicate of the file already uploaded.
     const dup = page.locator('#upload-results li.dup');
-    await expect.poll(() => dup.count()).toBe(1);
+    await expect.poll(() => dup.count(), { timeout: 15_000, message: 'a duplicate line in the upload results' }).toBe(1);
     expect(await dup.innerText()).toContain('already uploaded to this claim as acme-invoice.pdf');
     await shot(page, '04-claim-uploading');
 
@@ -285,5 +304,10 @@ describe.skipIf(!executable)('dashboard in a browser', () => {
 
   it('no page broke its content security policy', () => {
     expect(cspErrors).toEqual([]);
+  });
+
+  it('no page moved under the reader as its data arrived (cumulative layout shift below 0.1)', () => {
+    process.stdout.write(`layout shift per page: ${JSON.stringify(shifts)}\n`);
+    for (const [name, cls] of Object.entries(shifts)) expect(cls, name).toBeLessThan(0.1);
   });
 });
