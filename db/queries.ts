@@ -7,3 +7,4 @@ export * from './queries/tokens.ts';
 export { listAuditLog, type AuditEntry, type AuditRecord } from './queries/common.ts';
 export { DbError, isDbError, type DbErrorCode } from './errors.ts';
 export * from './queries/check-input.ts';
+export * from './queries/sessions.ts';

@@ -1,5 +1,5 @@
 // Claims: import, read, list, and move through the workflow. Every change re-runs the checks.
-import { countClaims, getClaim, getClaimRecord, importClaims as importRows, listClaims as listRows, transitionClaimStatus, type ClaimDetail, type ClaimSummary, type ImportResult, type ListClaimsFilter } from '../db/queries.ts';
+import { claimFacets, countClaims, getClaim, getClaimRecord, importClaims as importRows, listAuditLog, listClaims as listRows, type AuditRecord, transitionClaimStatus, type ClaimDetail, type ClaimSummary, type ImportResult, type ListClaimsFilter } from '../db/queries.ts';
 import { ClaimsInputError, parseClaimsCsv, parseClaimsFile, parseClaimsJson } from '../pipeline/claims-input.ts';
 import type { ClaimStatus } from '../pipeline/enums.ts';
 import type { Claim } from '../pipeline/types.ts';
@@ -62,11 +62,23 @@ export async function listClaimsForActor(deps: Pick<ServiceDeps, 'db'>, actor: A
   return listRows(deps.db, { ...filter, ...(partner !== undefined ? { partner } : {}) });
 }
 
-/** How many claims the actor's list holds over all pages. */
 export async function countClaimsForActor(deps: Pick<ServiceDeps, 'db'>, actor: Actor, filter: ListClaimsFilter = {}): Promise<number> {
   requirePermission(actor, 'claim.read');
   const partner = partnerScope(actor, filter.partner);
   return countClaims(deps.db, { ...filter, ...(partner !== undefined ? { partner } : {}) });
+}
+
+/** The partners and programmes the actor's claims have (the choices of a list's filters). */
+export async function claimFacetsForActor(deps: Pick<ServiceDeps, 'db'>, actor: Actor): Promise<{ partners: string[]; programs: string[] }> {
+  requirePermission(actor, 'claim.read');
+  return claimFacets(deps.db, partnerScope(actor));
+}
+
+/** A claim's audit trail, newest first; for reviewers and admins (it names who did what). */
+export async function claimAuditForActor(deps: Pick<ServiceDeps, 'db'>, actor: Actor, claimId: string, limit = 200): Promise<AuditRecord[]> {
+  requirePermission(actor, 'audit.read');
+  requireVisible(actor, await getClaimRecord(deps.db, claimId), `claim ${claimId}`);
+  return listAuditLog(deps.db, { claimId, limit });
 }
 
 /**

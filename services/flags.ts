@@ -1,7 +1,7 @@
 // A reviewer's decision on a flag: resolve (the problem was fixed outside the data) or dismiss (it
 // is accepted as it is), with a note. The checks then run again, so completeness and the deadline
 // flags follow at once.
-import { countFlags, getClaimRecord, getFlag, listFlags, setFlagStatus, type FlagRecord, type ListFlagsFilter, type ReviewFlag } from '../db/queries.ts';
+import { countFlags, countFlagsByCode, getClaimRecord, getFlag, listFlags, setFlagStatus, type FlagRecord, type ListFlagsFilter, type ReviewFlag } from '../db/queries.ts';
 import { auditName, partnerScope, requirePermission, requireVisible } from './access.ts';
 import { recheckClaim, type RecheckResult } from './checks.ts';
 import type { Actor, ServiceDeps } from './context.ts';
@@ -43,9 +43,14 @@ export async function listFlagsForActor(deps: Pick<ServiceDeps, 'db'>, actor: Ac
   return listFlags(deps.db, { ...filter, ...(partner !== undefined ? { partner } : {}) });
 }
 
-/** How many flags the actor's list holds over all pages. */
-export async function countFlagsForActor(deps: Pick<ServiceDeps, 'db'>, actor: Actor, filter: ListFlagsFilter = {}): Promise<number> {
+export async function countFlagsForActor(deps: Pick<ServiceDeps, 'db'>, actor: Actor, filter: Omit<ListFlagsFilter, 'order' | 'limit' | 'offset'> = {}): Promise<number> {
   requirePermission(actor, 'claim.read');
   const partner = partnerScope(actor, filter.partner);
   return countFlags(deps.db, { ...filter, ...(partner !== undefined ? { partner } : {}) });
+}
+
+export async function flagsByCodeForActor(deps: Pick<ServiceDeps, 'db'>, actor: Actor, filter: Omit<ListFlagsFilter, 'order' | 'limit' | 'offset' | 'code'> = {}) {
+  requirePermission(actor, 'claim.read');
+  const partner = partnerScope(actor, filter.partner);
+  return countFlagsByCode(deps.db, { ...filter, ...(partner !== undefined ? { partner } : {}) });
 }

@@ -16,3 +16,4 @@ export * from './storage.ts';
 export * from './sweep.ts';
 export * from './tokens.ts';
 export * from './report-formats.ts';
+export * from './sessions.ts';

@@ -46,6 +46,8 @@ export interface FlagRecord extends Flag {
 export interface ReviewFlag extends FlagRecord {
   partner: string;
   program: string;
+  /** The claim's deadline (YYYY-MM-DD). */
+  deadline: string;
 }
 
 /** The identity of a problem across re-checks: the same code on the same expense and document. */
@@ -118,12 +120,38 @@ export interface ListFlagsFilter {
   code?: FlagCode;
   claimId?: string;
   partner?: string;
+  /** `severity` (default): blocking first, oldest first; `deadline`: the claim due soonest first. */
+  order?: 'severity' | 'deadline';
   limit?: number;
   offset?: number;
 }
 
-/** The WHERE of a flags list (over flags joined to claims); null when it can match nothing. */
-function flagFilters(filter: ListFlagsFilter): SQL[] | null {
+/** Flags matching a filter (for pagination and counts). */
+export async function countFlags(db: Db, filter: Omit<ListFlagsFilter, 'order' | 'limit' | 'offset'> = {}): Promise<number> {
+  const where = flagConditions(filter);
+  if (where === null) return 0;
+  const [row] = await db
+    .select({ n: sql<number>`count(*)`.mapWith(Number) })
+    .from(flags)
+    .innerJoin(claims, eq(claims.claimId, flags.claimId))
+    .where(and(...where));
+  return row?.n ?? 0;
+}
+
+/** Open flags counted by code. */
+export async function countFlagsByCode(db: Db, filter: Omit<ListFlagsFilter, 'order' | 'limit' | 'offset' | 'code'> = {}): Promise<Partial<Record<FlagCode, number>>> {
+  const where = flagConditions(filter);
+  if (where === null) return {};
+  const rows = await db
+    .select({ code: flags.code, n: sql<number>`count(*)`.mapWith(Number) })
+    .from(flags)
+    .innerJoin(claims, eq(claims.claimId, flags.claimId))
+    .where(and(...where))
+    .groupBy(flags.code);
+  return Object.fromEntries(rows.map((r) => [r.code, r.n]));
+}
+
+function flagConditions(filter: ListFlagsFilter): SQL[] | null {
   const where: SQL[] = [];
   if (filter.status !== undefined) {
     const statuses = filterValues(filter.status, FLAG_STATUSES, 'flag status', 'status');
@@ -141,33 +169,25 @@ function flagFilters(filter: ListFlagsFilter): SQL[] | null {
   return where;
 }
 
-/** How many flags match the filters (limit and offset ignored): a list's total. */
-export async function countFlags(db: Db, filter: ListFlagsFilter = {}): Promise<number> {
-  const where = flagFilters(filter);
-  if (where === null) return 0;
-  const [row] = await db
-    .select({ n: sql<number>`count(*)`.mapWith(Number) })
-    .from(flags)
-    .innerJoin(claims, eq(claims.claimId, flags.claimId))
-    .where(and(...where));
-  return row?.n ?? 0;
-}
-
 /** The review queue: flags across claims, blocking first, oldest first. */
 export async function listFlags(db: Db, filter: ListFlagsFilter = {}): Promise<ReviewFlag[]> {
-  const where = flagFilters(filter);
+  const where = flagConditions(filter);
   if (where === null) return [];
+  const order =
+    filter.order === 'deadline'
+      ? [asc(claims.deadline), asc(flags.claimId), severityOrder, asc(flags.createdAt), asc(flags.id)]
+      : [severityOrder, asc(flags.createdAt), asc(flags.id)];
   const rows = await db
-    .select({ ...flagColumns, partner: claims.partner, program: claims.program })
+    .select({ ...flagColumns, partner: claims.partner, program: claims.program, deadline: claims.deadline })
     .from(flags)
     .innerJoin(claims, eq(claims.claimId, flags.claimId))
     .leftJoin(expenses, eq(expenses.id, flags.expenseRef))
     .leftJoin(documents, eq(documents.id, flags.documentId))
     .where(and(...where))
-    .orderBy(severityOrder, asc(flags.createdAt), asc(flags.id))
+    .orderBy(...order)
     .limit(filter.limit ?? 500)
     .offset(filter.offset ?? 0);
-  return rows.map(({ partner, program, ...row }) => ({ ...toFlag(row), partner, program }));
+  return rows.map(({ partner, program, deadline, ...row }) => ({ ...toFlag(row), partner, program, deadline }));
 }
 
 export async function getClaimMatches(db: Db, claimId: string): Promise<MatchRecord[]> {

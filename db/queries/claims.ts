@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, lt, sql, type Column, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, sql, type Column, type SQL } from 'drizzle-orm';
 import type { Claim, ClaimStatus, Expense } from '../../pipeline/types.ts';
 import type { Db } from '../client.ts';
 import { deadlineOf } from '../../pipeline/checks.ts';
@@ -355,12 +355,19 @@ export interface ListClaimsFilter {
   /** Claims due strictly before this date (YYYY-MM-DD). */
   deadlineBefore?: string;
   completeness?: Completeness;
+  program?: string;
+  /** Case-insensitive substring of the claim id, partner, programme or activity. */
+  search?: string;
+  sort?: ClaimSort;
+  direction?: 'asc' | 'desc';
   limit?: number;
   offset?: number;
 }
 
-/** The WHERE of a claims list; null when it can match nothing (an empty status list). */
-function claimFilters(filter: ListClaimsFilter): SQL[] | null {
+export const CLAIM_SORTS = ['deadline', 'claimId', 'partner', 'program', 'status', 'completeness', 'amount'] as const;
+export type ClaimSort = (typeof CLAIM_SORTS)[number];
+
+function claimConditions(filter: ListClaimsFilter): SQL[] | null {
   const where: SQL[] = [];
   if (filter.status !== undefined) {
     const list = filterValues(filter.status, CLAIM_STATUSES, 'claim status', 'status');
@@ -373,21 +380,66 @@ function claimFilters(filter: ListClaimsFilter): SQL[] | null {
     where.push(lt(claims.deadline, filter.deadlineBefore));
   }
   if (filter.completeness !== undefined) where.push(eq(claims.completeness, filter.completeness));
+  if (filter.program !== undefined) where.push(eq(claims.program, filter.program));
+  const search = filter.search?.trim();
+  if (search) {
+    const pattern = `%${search.replace(/[\\%_]/g, (m) => '\\' + m)}%`;
+    where.push(sql`(${claims.claimId} ilike ${pattern} or ${claims.partner} ilike ${pattern} or ${claims.program} ilike ${pattern} or ${claims.activity} ilike ${pattern})`);
+  }
   return where;
 }
 
-/** How many claims match the filters (limit and offset ignored): a list's total. */
+/** Claims matching a list filter (for pagination). */
 export async function countClaims(db: Db, filter: ListClaimsFilter = {}): Promise<number> {
-  const where = claimFilters(filter);
+  const where = claimConditions(filter);
   if (where === null) return 0;
   const [row] = await db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(claims).where(and(...where));
   return row?.n ?? 0;
 }
 
-/** Claims ordered by deadline (soonest first), with counts for a list view. */
+/** Distinct partners and programmes (for filter choices), limited to `partner` when given. */
+export async function claimFacets(db: Db, partner?: string): Promise<{ partners: string[]; programs: string[] }> {
+  const scope = partner !== undefined ? eq(claims.partner, partner) : undefined;
+  const [partners, programs] = await Promise.all([
+    db.selectDistinct({ v: claims.partner }).from(claims).where(scope).orderBy(asc(claims.partner)).limit(500),
+    db.selectDistinct({ v: claims.program }).from(claims).where(scope).orderBy(asc(claims.program)).limit(500),
+  ]);
+  return { partners: partners.map((r) => r.v), programs: programs.map((r) => r.v) };
+}
+
+/** Claims ordered by deadline (soonest first) unless asked otherwise, with counts for a list view. */
 export async function listClaims(db: Db, filter: ListClaimsFilter = {}): Promise<ClaimSummary[]> {
-  const where = claimFilters(filter);
+  const where = claimConditions(filter);
   if (where === null) return [];
+  const sortKey = filter.sort ?? 'deadline';
+  if (!CLAIM_SORTS.includes(sortKey)) invalid(`sort must be one of ${CLAIM_SORTS.join(', ')}`, { field: 'sort' });
+  const dir = filter.direction === 'desc' ? desc : asc;
+
+  // First the page's claim ids, from the claims table alone: the counts below are then computed
+  // for one page of rows, not for every row an offset skips.
+  const totals = db
+    .select({ claimId: expenses.claimId, sum: sql<string>`sum(${expenses.amountMinor})`.as('sum') })
+    .from(expenses)
+    .groupBy(expenses.claimId)
+    .as('totals');
+  const sortColumns: Record<Exclude<ClaimSort, 'amount'>, Column> = {
+    deadline: claims.deadline,
+    claimId: claims.claimId,
+    partner: claims.partner,
+    program: claims.program,
+    status: claims.status,
+    completeness: claims.completeness,
+  };
+  const primary = sortKey === 'amount' ? dir(sql`coalesce(${totals.sum}, 0)`) : dir(sortColumns[sortKey]);
+  const order = sortKey === 'deadline' ? [primary, asc(claims.claimId)] : [primary, asc(claims.deadline), asc(claims.claimId)];
+  const base = db.select({ claimId: claims.claimId }).from(claims);
+  const paged = await (sortKey === 'amount' ? base.leftJoin(totals, eq(totals.claimId, claims.claimId)) : base)
+    .where(and(...where))
+    .orderBy(...order)
+    .limit(filter.limit ?? 1000)
+    .offset(filter.offset ?? 0);
+  if (paged.length === 0) return [];
+  const ids = paged.map((r) => r.claimId);
 
   const count = (table: SQL, condition: SQL) => sql<number>`(select count(*) from ${table} where ${condition})`.mapWith(Number);
   const ofClaim = (column: Column) => sql`${q(column)} = ${q(claims.claimId)}`;
@@ -402,18 +454,22 @@ export async function listClaims(db: Db, filter: ListClaimsFilter = {}): Promise
       total: sql<string | null>`(select sum(${q(expenses.amountMinor)})::text from ${expenses} where ${ofClaim(expenses.claimId)})`,
     })
     .from(claims)
-    .where(and(...where))
-    .orderBy(asc(claims.deadline), asc(claims.claimId))
-    .limit(filter.limit ?? 1000)
-    .offset(filter.offset ?? 0);
-  return rows.map((r) => ({
-    ...r.claim,
-    expenseCount: r.expenseCount,
-    documentCount: r.documentCount,
-    openFlagCount: r.openFlagCount,
-    openBlockingCount: r.openBlockingCount,
-    totalMinor: r.claim.currency !== null ? Number(r.total ?? 0) : null,
-  }));
+    .where(inArray(claims.claimId, ids));
+  const byId = new Map(rows.map((r) => [r.claim.claimId, r]));
+  return ids.flatMap((id) => {
+    const r = byId.get(id);
+    if (!r) return []; // deleted between the two reads
+    return [
+      {
+        ...r.claim,
+        expenseCount: r.expenseCount,
+        documentCount: r.documentCount,
+        openFlagCount: r.openFlagCount,
+        openBlockingCount: r.openBlockingCount,
+        totalMinor: r.claim.currency !== null ? Number(r.total ?? 0) : null,
+      },
+    ];
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -9,3 +9,4 @@ export * from './audit-log.ts';
 export * from './api-tokens.ts';
 export * from './relations.ts';
 export * from './reports.ts';
+export * from './dashboard-sessions.ts';
