@@ -60,7 +60,7 @@ async function walk(dir: Buffer, display: string, skipped: SkippedPath[]): Promi
     skipped.push({ path: display, reason: `the folder cannot be listed (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` });
     return [];
   }
-  const entries = names.map((raw) => ({ raw, name: decodeFileName(raw) })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const entries = names.map((raw) => ({ raw, name: decodeFileName(raw) })).sort((a, b) => a.name.localeCompare(b.name));
   const out: FoundFile[] = [];
   for (const { raw, name } of entries) {
     if (name.startsWith('.') || IGNORED.has(name)) continue;

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from './helpers/cli.ts';
+import { escapeTextPdf } from './fixtures/hostile.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const invoice = path.join(root, 'examples/evidence/CL-1001/acme-invoice.pdf');
@@ -71,6 +72,17 @@ describe('claimproof extract, hostile files', () => {
     expect(files.map((f) => path.basename(f.file)).sort()).toEqual([EVIL, 'caf\\xe9.pdf'].sort());
     expect(files.every((f) => f.vendor === 'Acme Events Inc.')).toBe(true);
   }, 60_000);
+
+  it('prints text read from a PDF safely: escapes in its text layer reach neither the table nor the JSON raw', async () => {
+    const file = path.join(dir, 'escapes.pdf');
+    await writeFile(file, await escapeTextPdf());
+    const table = await cli(['extract', file]);
+    expect(table.stdout).not.toMatch(RAW_ACTIVE);
+    expect(table.stdout).toContain('ACME\\e]0;PWNED\\x07\\e[31m');
+    const json = await cli(['extract', '--json', file]);
+    expect(json.stdout).not.toMatch(RAW_ACTIVE);
+    expect(JSON.parse(json.stdout).vendor).toContain('ACME\x1b]0;PWNED\x07');
+  }, 30_000);
 
   it('unpacks ZIPs under one budget: bombs, climbing names and nested archives are refused by entry, in bounded memory', async () => {
     const zeros = new Uint8Array(200 * 1024 * 1024);
