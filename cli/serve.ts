@@ -7,6 +7,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from '../api/app.ts';
+import { createDashboard } from '../api/dashboard/index.ts';
 import { loadConfig } from '../config.ts';
 import { DatabaseUnavailableError } from '../db/client.ts';
 import { listClaims } from '../db/queries.ts';
@@ -41,7 +42,7 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
     throw error;
   }
   if (!values['no-workers']) await rt.startWorkers();
-  const app = createApp(rt.deps);
+  const app = createApp(rt.deps, { mount: (api) => api.route('/', createDashboard(rt.deps)) });
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: values.host! }, () => resolve(s));
     s.once('error', (error: NodeJS.ErrnoException) =>

@@ -9,6 +9,8 @@ import { freshPglite, freshPostgres, postgresAvailable, testServerUrl, type Test
 import { openDatabase, selectRows, type Database } from './client.ts';
 import { migrateDatabase } from './migrate.ts';
 
+import { readFileSync } from 'node:fs';
+
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('..', import.meta.url));
 const pg = await postgresAvailable();
@@ -18,6 +20,7 @@ const TABLES = [
   'audit_log',
   'claim_status_history',
   'claims',
+  'dashboard_sessions',
   'documents',
   'expenses',
   'extractions',
@@ -25,8 +28,8 @@ const TABLES = [
   'matches',
   'reports',
 ];
-// Every committed migration, in order (db/migrations/meta/_journal.json).
-const TAGS = ['0000_init', '0001_service'];
+// Every committed migration, in order.
+const TAGS: string[] = JSON.parse(readFileSync(new URL('./migrations/meta/_journal.json', import.meta.url), 'utf8')).entries.map((e: { tag: string }) => e.tag);
 
 async function describeSchema(database: Database) {
   const tables = await selectRows<{ table_name: string }>(

@@ -58,7 +58,7 @@ describe('test database helpers', () => {
   it('give a migrated in-memory PGlite', async () => {
     const t = await freshPglite();
     const tables = await selectRows<{ n: number }>(t.database.db, `select count(*)::int as n from information_schema.tables where table_schema = 'public'`);
-    expect(tables[0]!.n).toBe(10);
+    expect(tables[0]!.n).toBe(11);
     expect(t.database.driver).toBe('pglite');
     await t.cleanup();
   });
