@@ -32,7 +32,7 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
     },
   });
   if (positionals.length) throw new UserError(`unexpected argument "${positionals[0]}"`);
-  const env = { ...process.env, ...(values.port ? { PORT: values.port } : {}) };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...(values.port ? { PORT: values.port } : {}) };
   // A first try with --sample should show its banner, not a page of request logs.
   if (values.sample && !env.LOG_LEVEL) env.LOG_LEVEL = 'warn';
   const config = loadConfig(env);
