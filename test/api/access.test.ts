@@ -3,6 +3,7 @@
 // left out. Also: the document validates, the reference page lists it, errors carry a request id
 // and never a stack, limits answer 413, and a database that is gone answers 503.
 import SwaggerParser from '@apidevtools/swagger-parser';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app.ts';
 import { makeTextPdf, sampleInvoice } from '../fixtures/make.ts';
@@ -180,6 +181,17 @@ describe('access to every route', () => {
     const badJson = await h.call(tokens.reviewer, `/api/flags/${ids.flagId}/resolve`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"note":' });
     expect(badJson.status).toBe(400);
     expect(await badJson.text()).not.toMatch(/\.ts:\d+/);
+  });
+
+  it('writes the request id into every log line of a request', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+    const logged = createApp(h.runtime.deps, { log });
+    const res = await logged.request('/api/claims/NOPE-1', { headers: { authorization: `Bearer ${tokens.reviewer}` } });
+    expect(res.status).toBe(404);
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    for (const line of lines) expect(line.requestId).toBe(res.headers.get('x-request-id'));
+    expect(lines.find((l) => l.msg === 'request')).toMatchObject({ route: '/api/claims/:claimId', status: 404, actor: 'token:test-reviewer' });
   });
 
   it('slows repeated failed authentication to 429 with Retry-After', async () => {
