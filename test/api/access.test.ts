@@ -7,7 +7,12 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app.ts';
 import { makeTextPdf, sampleInvoice } from '../fixtures/make.ts';
-import { claimJson, filesForm, openHarness, type Harness } from './harness.ts';
+import { randomBytes } from 'node:crypto';
+import { silentLogger } from '../../services/context.ts';
+import { createBullmqQueue, obliterateQueues } from '../../workers/bullmq.ts';
+import { REDIS_URL, claimJson, filesForm, openHarness, redisAvailable, type Harness } from './harness.ts';
+
+const redis = await redisAvailable();
 
 type Op = { method: string; path: string; op: Record<string, unknown> };
 
@@ -217,7 +222,38 @@ describe('access to every route', () => {
   });
 });
 
-describe('when the database is gone', () => {
+describe('when the queue is gone', () => {
+  it.skipIf(!redis)('answers 503 on the queue route and /readyz names the queue', async () => {
+    const prefix = `cptest-${randomBytes(4).toString('hex')}`;
+    const queue = await createBullmqQueue({ redisUrl: REDIS_URL, prefix, log: silentLogger() });
+    const h = await openHarness('embedded', { workers: false });
+    try {
+      const app = createApp({ ...h.runtime.deps, queue });
+      const auth = { headers: { authorization: `Bearer ${await h.token('admin')}` } };
+      expect((await app.request('/api/queue', auth)).status).toBe(200);
+      await queue.close();
+      const res = await app.request('/api/queue', auth);
+      expect(res.status).toBe(503);
+      expect(((await res.json()) as { code: string }).code).toBe('UNAVAILABLE');
+      const ready = await app.request('/readyz');
+      expect(ready.status).toBe(503);
+      expect(((await ready.json()) as { checks: unknown }).checks).toMatchObject({ queue: { ok: false }, database: { ok: true } });
+
+      // And then the database: 503 too, and /healthz still says the process is up.
+      await h.runtime.database.close();
+      const gone = await h.call(auth.headers.authorization.slice(7), '/api/claims');
+      expect(gone.status).toBe(503);
+      const notReady = await h.call(null, '/readyz');
+      expect(((await notReady.json()) as { checks: unknown }).checks).toMatchObject({ database: { ok: false } });
+      expect((await h.call(null, '/healthz')).status).toBe(200);
+    } finally {
+      await h.close().catch(() => {});
+      await obliterateQueues(REDIS_URL, prefix);
+    }
+  });
+});
+
+describe.skipIf(redis)('when the database is gone', () => {
   it('answers 503 (not 500) and /readyz says which part failed', async () => {
     const h = await openHarness('embedded', { workers: false });
     try {
