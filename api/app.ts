@@ -84,7 +84,8 @@ export function createApp(deps: ServiceDeps, opts: AppOptions = {}): Api {
     const log = baseLog.child({ requestId });
     c.set('requestId', requestId);
     c.set('log', log);
-    c.set('deps', deps);
+    // The services log through deps.log: this request's copy carries its id into their lines too.
+    c.set('deps', { ...deps, log });
     c.header('X-Request-Id', requestId);
     const started = process.hrtime.bigint();
     try {

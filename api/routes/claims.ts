@@ -45,7 +45,7 @@ export const importRoute = apiRoute(
     },
     responses: { 201: jsonResponse(ImportResultSchema, 'The claims created, updated and left unchanged') },
   },
-  [400, 413, 415, 422],
+  [400, 403, 413, 415, 422],
 );
 
 export const listRoute = apiRoute(
@@ -89,7 +89,7 @@ export const statusRoute = apiRoute(
       200: jsonResponse(z.object({ from: z.string(), to: z.string(), claim: ClaimDetailSchema }).openapi('StatusChangeResult'), 'The move made, and the claim after it'),
     },
   },
-  [400, 404, 409, 415],
+  [400, 403, 404, 409, 415],
 );
 
 export const uploadRoute = apiRoute(

@@ -3,10 +3,16 @@
 // left out. Also: the document validates, the reference page lists it, errors carry a request id
 // and never a stack, limits answer 413, and a database that is gone answers 503.
 import SwaggerParser from '@apidevtools/swagger-parser';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app.ts';
 import { makeTextPdf, sampleInvoice } from '../fixtures/make.ts';
-import { claimJson, filesForm, openHarness, type Harness } from './harness.ts';
+import { randomBytes } from 'node:crypto';
+import { silentLogger } from '../../services/context.ts';
+import { createBullmqQueue, obliterateQueues } from '../../workers/bullmq.ts';
+import { REDIS_URL, claimJson, filesForm, openHarness, redisAvailable, type Harness } from './harness.ts';
+
+const redis = await redisAvailable();
 
 type Op = { method: string; path: string; op: Record<string, unknown> };
 
@@ -182,6 +188,17 @@ describe('access to every route', () => {
     expect(await badJson.text()).not.toMatch(/\.ts:\d+/);
   });
 
+  it('writes the request id into every log line of a request', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+    const logged = createApp(h.runtime.deps, { log });
+    const res = await logged.request('/api/claims/NOPE-1', { headers: { authorization: `Bearer ${tokens.reviewer}` } });
+    expect(res.status).toBe(404);
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    for (const line of lines) expect(line.requestId).toBe(res.headers.get('x-request-id'));
+    expect(lines.find((l) => l.msg === 'request')).toMatchObject({ route: '/api/claims/:claimId', status: 404, actor: 'token:test-reviewer' });
+  });
+
   it('slows repeated failed authentication to 429 with Retry-After', async () => {
     const strict = createApp(h.runtime.deps, { auth: { maxFailures: 3 } });
     const statuses: number[] = [];
@@ -205,7 +222,38 @@ describe('access to every route', () => {
   });
 });
 
-describe('when the database is gone', () => {
+describe('when the queue is gone', () => {
+  it.skipIf(!redis)('answers 503 on the queue route and /readyz names the queue', async () => {
+    const prefix = `cptest-${randomBytes(4).toString('hex')}`;
+    const queue = await createBullmqQueue({ redisUrl: REDIS_URL, prefix, log: silentLogger() });
+    const h = await openHarness('embedded', { workers: false });
+    try {
+      const app = createApp({ ...h.runtime.deps, queue });
+      const auth = { headers: { authorization: `Bearer ${await h.token('admin')}` } };
+      expect((await app.request('/api/queue', auth)).status).toBe(200);
+      await queue.close();
+      const res = await app.request('/api/queue', auth);
+      expect(res.status).toBe(503);
+      expect(((await res.json()) as { code: string }).code).toBe('UNAVAILABLE');
+      const ready = await app.request('/readyz');
+      expect(ready.status).toBe(503);
+      expect(((await ready.json()) as { checks: unknown }).checks).toMatchObject({ queue: { ok: false }, database: { ok: true } });
+
+      // And then the database: 503 too, and /healthz still says the process is up.
+      await h.runtime.database.close();
+      const gone = await h.call(auth.headers.authorization.slice(7), '/api/claims');
+      expect(gone.status).toBe(503);
+      const notReady = await h.call(null, '/readyz');
+      expect(((await notReady.json()) as { checks: unknown }).checks).toMatchObject({ database: { ok: false } });
+      expect((await h.call(null, '/healthz')).status).toBe(200);
+    } finally {
+      await h.close().catch(() => {});
+      await obliterateQueues(REDIS_URL, prefix);
+    }
+  });
+});
+
+describe.skipIf(redis)('when the database is gone', () => {
   it('answers 503 (not 500) and /readyz says which part failed', async () => {
     const h = await openHarness('embedded', { workers: false });
     try {
