@@ -180,10 +180,13 @@ describe.skipIf(!executable)('dashboard in a browser', () => {
     // Shortcuts are listed; j and k move between flags.
     expect(await page.locator('.shortcuts').innerText()).toContain('next flag');
     const first = await page.locator('.current-flag').getAttribute('data-flag');
+    // Each key is pressed once the page (and its script) has loaded.
     await page.keyboard.press('j');
-    await expect.poll(async () => page.locator('.current-flag').getAttribute('data-flag')).not.toBe(first);
+    await page.waitForURL((u) => !!u.searchParams.get('flag') && u.searchParams.get('flag') !== first);
+    expect(await page.locator('.current-flag').getAttribute('data-flag')).not.toBe(first);
     await page.keyboard.press('k');
-    await expect.poll(async () => page.locator('.current-flag').getAttribute('data-flag')).toBe(first);
+    await page.waitForURL((u) => u.searchParams.get('flag') === first);
+    expect(await page.locator('.current-flag').getAttribute('data-flag')).toBe(first);
 
     // The code filter lists only that code.
     await page.getByLabel('Code').selectOption('MISSING_INVOICE');
@@ -205,6 +208,16 @@ describe.skipIf(!executable)('dashboard in a browser', () => {
     expect(await page.locator('table.compare tr.focus').innerText()).toContain('1,205.00 EUR');
     expect(await page.locator('table.compare tr.focus').innerText()).toContain('1,250.00 EUR');
     await shot(page, '10-review-amount-mismatch');
+    await page.setViewportSize({ width: 400, height: 800 });
+    await shot(page, '10b-review-400px');
+    const wide = await page.evaluate(() =>
+      [...document.querySelectorAll('body *')]
+        .filter((el) => el.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+        .map((el) => `${el.tagName.toLowerCase()}.${el.className}`)
+        .slice(0, 8),
+    );
+    expect(wide, 'elements wider than a 400 px window').toEqual([]);
+    await page.setViewportSize({ width: 1366, height: 768 });
 
     await page.keyboard.press('r');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('resolve-note');
