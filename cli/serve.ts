@@ -6,8 +6,9 @@ import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { serve, type ServerType } from '@hono/node-server';
-import { createApp } from '../api/app.ts';
-import { createDashboard } from '../api/dashboard/index.ts';
+import { createServiceApp } from '../api/service-app.ts';
+import { createMetrics, instrumentOcr } from '../api/metrics.ts';
+import { lazyOcr } from '../pipeline/ocr-lazy.ts';
 import { loadConfig } from '../config.ts';
 import { DatabaseUnavailableError } from '../db/client.ts';
 import { listClaims } from '../db/queries.ts';
@@ -37,15 +38,16 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
   if (values.sample && !env.LOG_LEVEL) env.LOG_LEVEL = 'warn';
   const config = loadConfig(env);
   const log = createLogger(config.logLevel, { role: 'api' });
+  const metrics = createMetrics();
   let rt: Runtime;
   try {
-    rt = await openRuntime(config, { log, migrate: true });
+    rt = await openRuntime(config, { log, migrate: true, ocr: instrumentOcr(lazyOcr(config.ocrWorkers), metrics) });
   } catch (error) {
     if (error instanceof DatabaseUnavailableError || (error instanceof Error && /Redis/.test(error.message))) throw new UserError((error as Error).message);
     throw error;
   }
   if (!values['no-workers']) await rt.startWorkers();
-  const app = createApp(rt.deps, { mount: (api) => api.route('/', createDashboard(rt.deps)) });
+  const app = createServiceApp(rt.deps, { metrics });
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: values.host! }, () => resolve(s));
     s.once('error', (error: NodeJS.ErrnoException) =>

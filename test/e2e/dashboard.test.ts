@@ -244,6 +244,14 @@ describe.skipIf(!executable)('dashboard in a browser', () => {
     expect(await page.locator('.summary').innerText()).toContain('Complete');
     expect(await page.locator('#h-audit').count()).toBe(1);
     expect(await page.locator('ol.audit').innerText()).toContain('extraction.correct');
+
+    // The packet link of the page is the API's, opened by the dashboard session alone.
+    const href = await page.locator('a[href$="packet.pdf"]').first().getAttribute('href');
+    expect(href).toBe('/api/claims/NW-1/packet.pdf');
+    const packet = await page.request.get(href!);
+    expect(packet.status()).toBe(200);
+    expect(packet.headers()['content-type']).toContain('application/pdf');
+    expect((await packet.body()).subarray(0, 5).toString()).toBe('%PDF-');
   });
 
   it('a reviewer asks for more documentation; the submitter sees the request and uploads', async () => {

@@ -5,8 +5,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { serve } from '@hono/node-server';
-import { Hono } from 'hono';
-import { createDashboard } from '../../api/dashboard/index.ts';
+import { createServiceApp } from '../../api/service-app.ts';
 import { loadConfig } from '../../config.ts';
 import { openRuntime, type Runtime } from '../../runtime.ts';
 import { silentLogger, type Clock } from '../../services/context.ts';
@@ -22,8 +21,8 @@ export async function startDashboardServer(opts: { clock?: Clock; workers?: bool
   const config = loadConfig({ CLAIMPROOF_DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
   const runtime = await openRuntime(config, { log: silentLogger(), ...(opts.clock ? { clock: opts.clock } : {}) });
   if (opts.workers !== false) await runtime.startWorkers({ concurrency: 2 });
-  const app = new Hono();
-  app.route('/', createDashboard(runtime.deps));
+  // The same app `claimproof serve` runs: the API with the dashboard at /.
+  const app = createServiceApp(runtime.deps);
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const { port } = server.address() as AddressInfo;
