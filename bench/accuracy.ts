@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { extract } from '../pipeline/extract/index.ts';
 import { currencyExponent } from '../pipeline/money.ts';
 import { createOcrPool } from '../pipeline/ocr.ts';
+import { createPaddlePool } from '../pipeline/paddle.ts';
 import { processBytes } from '../pipeline/process.ts';
 import { readDocument } from '../pipeline/read.ts';
 import type { Extraction, ReadDocument } from '../pipeline/types.ts';
@@ -122,9 +123,9 @@ async function main(): Promise<void> {
   const flags = new Set(args.filter((a) => a.startsWith('--')));
   const onlyIdx = args.indexOf('--only');
   const only = onlyIdx >= 0 ? args[onlyIdx + 1] : undefined;
-  const dir = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--only');
+  const dir = args.find((a, i) => !a.startsWith('--') && !['--only', '--engine', '--psm'].includes(args[i - 1]!));
   if (!dir) {
-    console.error('usage: npm run bench:accuracy -- <corpus-dir> [--images] [--cache] [--verbose] [--only <file>]');
+    console.error('usage: npm run bench:accuracy -- <corpus-dir> [--images] [--cache] [--verbose] [--only <file>] [--engine tesseract|paddle]');
     process.exit(2);
   }
   const truthPath = path.join(dir, 'truth.jsonl');
@@ -140,11 +141,13 @@ async function main(): Promise<void> {
     .filter((t) => !only || t.file.includes(only) || (t.image ?? '').includes(only));
 
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-  const cacheDir = path.join(root, '.cache', 'ocr', path.basename(path.resolve(dir)) + (images ? '-images' : ''));
+  const engineArg = args.indexOf('--engine');
+  const engine = engineArg >= 0 ? args[engineArg + 1] : 'tesseract';
+  const cacheDir = path.join(root, '.cache', 'ocr', path.basename(path.resolve(dir)) + (images ? '-images' : '') + (engine === 'tesseract' ? '' : `-${engine}`));
   if (useCache) mkdirSync(cacheDir, { recursive: true });
   const psmArg = args.indexOf('--psm');
   const psm = psmArg >= 0 ? Number(args[psmArg + 1]) : undefined;
-  const pool = createOcrPool(psm ? { psm } : {});
+  const pool = engine === 'paddle' ? createPaddlePool() : createOcrPool(psm ? { psm } : {});
   const tally = new Map<FieldName, { ok: number; n: number }>(FIELDS.map((f) => [f, { ok: 0, n: 0 }]));
   const misses: string[] = [];
   let readSeconds = 0;

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { makeCorruptPdf, renderTextImage, type FixtureLine } from '../test/fixtures/make.ts';
+import { makeCorruptPdf, makeScannedPdf, makeSearchablePdf, renderTextImage, type FixtureLine } from '../test/fixtures/make.ts';
 import { createOcrPool, type OcrEngine } from './ocr.ts';
 import { needsSecondReading, processBytes } from './process.ts';
 import type { Extraction, Field } from './types.ts';
@@ -53,5 +53,40 @@ describe('processBytes', () => {
     expect(doc.status).toBe('failed');
     expect(doc.error?.code).toMatch(/CORRUPT|UNSUPPORTED/);
     expect(doc.extraction).toBeNull();
+  });
+});
+
+describe('processBytes: a scan with its own OCR layer', () => {
+  const page: FixtureLine[] = [{ text: 'Harbor Print Ltd', size: 16 }, 'Invoice INV-2041', 'Date 12/03/2026', 'Subtotal 1,000.00', 'VAT 240.00', 'Total EUR 1,240.00'];
+  const layer = (total: string): FixtureLine[] => [{ text: 'Harbor Print Ltd', size: 16 }, 'Invoice INV-2041', 'Date 12/03/2026', `Total EUR ${total}`];
+  /** An engine that reads `texts` whatever the image, as our OCR of the page would. */
+  const reads = (texts: string[]): OcrEngine => ({
+    async recognize() {
+      const lines = texts.map((text, i) => {
+        const box = { x: 0.1, y: 0.1 + i * 0.06, w: 0.5, h: 0.02 };
+        return { text, box, confidence: 0.9, words: text.split(' ').map((t, k) => ({ text: t, confidence: 0.9, box: { ...box, x: 0.1 + k * 0.1, w: 0.09 } })) };
+      });
+      return { width: 1000, height: 1400, lines, text: texts.join('\n'), confidence: 0.9 };
+    },
+    close: async () => {},
+  });
+  const ourReading = ['Harbor Print Ltd', 'Invoice INV-2041', 'Date 12/03/2026', 'Subtotal 1,000.00', 'VAT 240.00', 'Total EUR 1,240.00'];
+
+  it('takes the total from our OCR, not from a wrong layer, and keeps the layer as an alternative', async () => {
+    const image = await renderTextImage(page, { dpi: 100, format: 'jpeg' });
+    const pdf = await makeSearchablePdf([image], [layer('7,240.00')]);
+    const doc = await processBytes('scan.pdf', pdf, { ocr: reads(ourReading) });
+    expect(doc.method).toBe('ocr');
+    expect(doc.extraction?.fields.amount?.value).toBe(124000);
+    expect(doc.extraction?.fields.amount?.alternatives).toContain(724000);
+  });
+
+  it('lets an agreeing layer raise the confidence, with nothing left as an alternative', async () => {
+    const image = await renderTextImage(page, { dpi: 100, format: 'jpeg' });
+    const alone = await processBytes('scan.pdf', await makeScannedPdf([image]), { ocr: reads(ourReading) });
+    const agreed = await processBytes('scan.pdf', await makeSearchablePdf([image], [layer('1,240.00')]), { ocr: reads(ourReading) });
+    expect(agreed.extraction?.fields.amount?.value).toBe(124000);
+    expect(agreed.extraction!.fields.amount!.confidence).toBeGreaterThan(alone.extraction!.fields.amount!.confidence);
+    expect(agreed.extraction?.fields.amount?.alternatives).toBeUndefined();
   });
 });
