@@ -14,6 +14,7 @@ import { extract } from '../pipeline/extract/index.ts';
 import { currencyExponent } from '../pipeline/money.ts';
 import { createOcrPool } from '../pipeline/ocr.ts';
 import { createPaddlePool } from '../pipeline/paddle.ts';
+import { createOcrEngines } from '../pipeline/engines.ts';
 import { processBytes } from '../pipeline/process.ts';
 import { readDocument } from '../pipeline/read.ts';
 import type { Extraction, ReadDocument } from '../pipeline/types.ts';
@@ -142,12 +143,16 @@ async function main(): Promise<void> {
 
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
   const engineArg = args.indexOf('--engine');
-  const engine = engineArg >= 0 ? args[engineArg + 1] : 'tesseract';
-  const cacheDir = path.join(root, '.cache', 'ocr', path.basename(path.resolve(dir)) + (images ? '-images' : '') + (engine === 'tesseract' ? '' : `-${engine}`));
+  // Default: the product's engines (Paddle first, tesseract.js for doubtful documents);
+  // `--engine tesseract|paddle` reads with that one engine alone (its own second reading).
+  const engine = engineArg >= 0 ? args[engineArg + 1] : 'product';
+  const cacheDir = path.join(root, '.cache', 'ocr', path.basename(path.resolve(dir)) + (images ? '-images' : '') + (engine === 'tesseract' ? '' : engine === 'product' ? '-paddle' : `-${engine}`));
   if (useCache) mkdirSync(cacheDir, { recursive: true });
   const psmArg = args.indexOf('--psm');
   const psm = psmArg >= 0 ? Number(args[psmArg + 1]) : undefined;
-  const pool = engine === 'paddle' ? createPaddlePool() : createOcrPool(psm ? { psm } : {});
+  const engines = engine === 'product' ? createOcrEngines() : null;
+  const pool = engines ? engines.first : engine === 'paddle' ? createPaddlePool() : createOcrPool(psm ? { psm } : {});
+  const processOpts = engines ? { ocr: engines.first, secondOcr: engines.second } : { ocr: pool };
   const tally = new Map<FieldName, { ok: number; n: number }>(FIELDS.map((f) => [f, { ok: 0, n: 0 }]));
   const misses: string[] = [];
   let readSeconds = 0;
@@ -165,7 +170,7 @@ async function main(): Promise<void> {
         if (!useCache) {
           // The product's own path (pipeline/process.ts), second reading included.
           const t0 = performance.now();
-          const p = await processBytes(name, new Uint8Array(readFileSync(path.join(dir, name))), { ocr: pool });
+          const p = await processBytes(name, new Uint8Array(readFileSync(path.join(dir, name))), processOpts);
           readSeconds += (performance.now() - t0) / 1000;
           read++;
           if (p.status === 'failed' || !p.extraction) results.push({ t, name, ex: null, error: p.error?.message ?? 'no extraction' });
@@ -216,7 +221,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    await pool.close();
+    await (engines ?? pool).close();
   }
   const wall = (Date.now() - started) / 1000;
   console.log(`${dir}${images ? ' (images)' : ''}: ${truths.length} documents`);

@@ -1,6 +1,6 @@
 // Processes many evidence files with a bounded number in flight, so the OCR pool stays busy
 // while text-layer PDFs go straight through, and hands results back in input order.
-import { createOcrPool, type OcrEngine } from '../pipeline/ocr.ts';
+import { createOcrEngines } from '../pipeline/engines.ts';
 import { failedDocument, processBytes, type ProcessOptions } from '../pipeline/process.ts';
 import type { ProcessedDocument } from '../pipeline/types.ts';
 import type { InputFile } from './inputs.ts';
@@ -14,23 +14,9 @@ export interface RunOptions {
   progress?: (done: number, total: number, name: string) => void;
 }
 
-/** Starts the OCR workers only when a page needs them: a batch of text PDFs never pays for it. */
-export function lazyOcr(size: number): OcrEngine {
-  let pool: OcrEngine | null = null;
-  return {
-    recognize(image, opts) {
-      pool ??= createOcrPool({ size });
-      return pool.recognize(image, opts);
-    },
-    async close() {
-      if (pool) await pool.close();
-      pool = null;
-    },
-  };
-}
-
 export async function runFiles(inputs: Input[], opts: RunOptions): Promise<ProcessedDocument[]> {
-  const ocr = lazyOcr(opts.ocrWorkers);
+  // Engines start only when a page needs them: a batch of text PDFs never pays for them.
+  const engines = createOcrEngines({ tesseractWorkers: opts.ocrWorkers });
   const results: ProcessedDocument[] = new Array(inputs.length);
   let next = 0;
   let done = 0;
@@ -45,7 +31,7 @@ export async function runFiles(inputs: Input[], opts: RunOptions): Promise<Proce
 
   const one = async (input: Input): Promise<ProcessedDocument> => {
     if ('error' in input) return failedDocument(input.name, 'CORRUPT', input.error);
-    return processBytes(input.name, await input.load(), { ocr, localeHint: opts.localeHint ?? null });
+    return processBytes(input.name, await input.load(), { ocr: engines.first, secondOcr: engines.second, localeHint: opts.localeHint ?? null });
   };
 
   // Twice the OCR workers in flight: enough to keep them fed, few enough to bound memory.
@@ -64,7 +50,7 @@ export async function runFiles(inputs: Input[], opts: RunOptions): Promise<Proce
   try {
     await Promise.all(Array.from({ length: Math.min(inFlight, inputs.length) }, lane));
   } finally {
-    await ocr.close();
+    await engines.close();
   }
   return results;
 }

@@ -314,6 +314,7 @@ async function bestReading(engine: OcrEngine, input: Buffer | Uint8Array, opts: 
   const plain = first.prepared;
   const source = { sourceWidth: plain.sourceWidth, sourceHeight: plain.sourceHeight };
   let best: OcrImageResult = { ...first.page, variant: 'plain', ...source };
+  if (engine.singlePass) return best;
   /** Reads the page again prepared as `pass` says; keeps that reading when it scores higher. */
   const reread = async (pass: PrepareOptions & { variant: OcrVariant }): Promise<boolean> => {
     const { page } = await read(pass);

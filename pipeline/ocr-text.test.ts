@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { halfWidth, normalizeOcrLines, repairFigure, repairLabelWord, splitDateTime } from './ocr-text.ts';
+import { halfWidth, normalizeOcrLines, repairFigure, repairLabelWord, splitDateTime, splitGluedLabel, splitGluedLabels, splitGluedLegalForm } from './ocr-text.ts';
 import type { Line } from './types.ts';
 
 function line(...texts: string[]): Line {
@@ -76,5 +76,67 @@ describe('normalizeOcrLines', () => {
   });
   it('drops words that were only full-width spaces', () => {
     expect(normalizeOcrLines([line('\u3000')])).toEqual([]);
+  });
+});
+
+describe('splitGluedLabel', () => {
+  it('splits a label from the value OCR glued to it', () => {
+    expect(splitGluedLabel('Total:$8.20')).toEqual(['Total:', '$8.20']);
+    expect(splitGluedLabel('Invoice#:OR18031302170441')).toEqual(['Invoice#:', 'OR18031302170441']);
+    expect(splitGluedLabel('Date.09/02/2018')).toEqual(['Date.', '09/02/2018']);
+    expect(splitGluedLabel('No.59')).toEqual(['No.', '59']);
+  });
+  it('keeps times, URLs, abbreviations and words whole (decoys)', () => {
+    expect(splitGluedLabel('18:35')).toBeNull();
+    expect(splitGluedLabel('http://example.com')).toBeNull();
+    expect(splitGluedLabel('www.example.com')).toBeNull();
+    expect(splitGluedLabel('Total:')).toBeNull();
+    expect(splitGluedLabel('v1.2')).toBeNull();
+  });
+});
+
+describe('splitGluedLegalForm', () => {
+  it('splits a legal form glued to the name it ends', () => {
+    expect(splitGluedLegalForm('OJCMARKETINGSDNBHD')).toEqual(['OJCMARKETING', 'SDN', 'BHD']);
+    expect(splitGluedLegalForm('FABRIKAMGMBH')).toEqual(['FABRIKAM', 'GMBH']);
+  });
+  it('leaves words that merely end in the same letters (decoys)', () => {
+    expect(splitGluedLegalForm('ZINC')).toBeNull();
+    expect(splitGluedLegalForm('LTD')).toBeNull();
+    expect(splitGluedLegalForm('Fabrikamgmbh')).toBeNull();
+  });
+});
+
+describe('splitDateTime with a month name', () => {
+  it('splits "13Mar201818:35"', () => {
+    expect(splitDateTime('13Mar201818:35')).toEqual(['13Mar2018', '18:35']);
+  });
+});
+
+describe('glued label words and dash decimals', () => {
+  it('splits two label words printed as one', () => {
+    expect(splitGluedLabels('TOTALAMOUNT')).toEqual(['TOTAL', 'AMOUNT']);
+    expect(splitGluedLabels('TotalQuantity:')).toEqual(['Total', 'Quantity:']);
+  });
+  it('keeps one label word and other words whole (decoys)', () => {
+    expect(splitGluedLabels('SUBTOTAL')).toBeNull();
+    expect(splitGluedLabels('TOTALLY')).toBeNull();
+    expect(splitGluedLabels('Datenschutz')).toBeNull();
+  });
+  it('reads "7-40" after a money label as 7.40, not after a date label or alone', () => {
+    expect(normalizeOcrLines([line('TOTAL', '7-40')])[0]!.text).toBe('TOTAL 7.40');
+    expect(normalizeOcrLines([line('Date', '12-18')])[0]!.text).toBe('Date 12-18');
+    expect(normalizeOcrLines([line('Tel', '07-38')])[0]!.text).toBe('Tel 07-38');
+  });
+});
+
+describe('splitDateTime: more glued forms', () => {
+  it('splits month names with slashes, two-digit years and times with a dot', () => {
+    expect(splitDateTime('01/Apr/201701:25:02')).toEqual(['01/Apr/2017', '01:25:02']);
+    expect(splitDateTime('21/12/169:29:44AM')).toEqual(['21/12/16', '9:29:44AM']);
+    expect(splitDateTime('05/01/20174:47.51PM')).toEqual(['05/01/2017', '4:47.51PM']);
+  });
+  it('does not split where the rest is no time of day (decoy)', () => {
+    expect(splitDateTime('21/12/1699:29')).toBeNull();
   });
 });

@@ -16,8 +16,31 @@ const LABEL_WORDS = new Set([
   'total', 'subtotal', 'totals', 'invoice', 'date', 'amount', 'balance', 'cash', 'change', 'tax', 'receipt', 'rounding',
   'gross', 'net', 'due', 'paid', 'payable', 'qty', 'price', 'discount', 'tendered', 'item', 'items', 'bill', 'vat', 'gst',
   'summe', 'gesamt', 'betrag', 'rechnung', 'datum', 'netto', 'brutto', 'facture', 'montant', 'totale', 'importe', 'fecha',
-  'factura', 'totaal', 'bedrag', 'factuur', 'suma', 'celkem', 'faktura', 'razem',
+  'factura', 'totaal', 'bedrag', 'factuur', 'suma', 'celkem', 'faktura', 'razem', 'quantity', 'disc', 'nett', 'sub',
 ]);
+
+/**
+ * Two label words OCR printed as one ("TOTALAMOUNT", "NETTTOTAL"), split; null for anything
+ * else, including a single label word ("SUBTOTAL" is one).
+ */
+export function splitGluedLabels(token: string): [string, string] | null {
+  const m = /^([A-Za-z]{6,})([:.]?)$/.exec(token);
+  if (!m) return null;
+  const word = m[1]!;
+  const lower = word.toLowerCase();
+  if (LABEL_WORDS.has(lower)) return null;
+  for (let i = 3; i <= word.length - 3; i++) {
+    if (LABEL_WORDS.has(lower.slice(0, i)) && LABEL_WORDS.has(lower.slice(i))) return [word.slice(0, i), word.slice(i) + m[2]!];
+  }
+  return null;
+}
+
+/** "7-40" after a money label is 7.40: OCR read the decimal point as a dash. */
+function dashDecimal(prev: string | undefined, token: string): string | null {
+  if (!prev || !/^\d{1,6}-\d{2}$/.test(token)) return null;
+  const label = prev.toLowerCase().replace(/[:.]$/, '');
+  return LABEL_WORDS.has(label) && label !== 'date' && label !== 'datum' && label !== 'fecha' ? token.replace('-', '.') : null;
+}
 
 // Digits that stand for a letter inside a word, with the letters each may be.
 const DIGIT_AS_LETTER: Record<string, string[]> = { '0': ['o'], '1': ['l', 'i'], '5': ['s'], '8': ['b'], '|': ['l', 'i'] };
@@ -63,12 +86,49 @@ export function repairFigure(token: string): string | null {
   return token.replace(/[Oo]/g, '0').replace(/[lI|]/g, '1');
 }
 
-const GLUED_DATE_TIME = /^(\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d{2}|(?:19|20)\d{2}[./-]\d{1,2}[./-]\d{1,2})(\d{1,2}:\d{2}(?::\d{2})?(?:[AaPp][Mm])?)$/;
+const GLUED_DATE_TIME = new RegExp(
+  '^(' +
+    [
+      '\\d{1,2}[./-]\\d{1,2}[./-](?:19|20)\\d{2}',
+      '(?:19|20)\\d{2}[./-]\\d{1,2}[./-]\\d{1,2}',
+      '\\d{1,2}[./-]?[A-Za-z]{3,9}[./-]?(?:19|20)\\d{2}',
+      // A two-digit year last: "21/12/169:29:44AM" only splits this way.
+      '\\d{1,2}[./-]\\d{1,2}[./-]\\d{2}',
+    ].join('|') +
+    ')((?:[01]?\\d|2[0-3]):[0-5]\\d(?:[:.][0-5]\\d)?(?:[AaPp][Mm])?)$',
+);
 
-/** A date glued to the time that follows it, split in two ("15/01/201911:05:16"); null otherwise. */
+/** A date glued to the time that follows it, split in two ("15/01/201911:05:16", "13Mar201818:35"); null otherwise. */
 export function splitDateTime(token: string): [string, string] | null {
   const m = GLUED_DATE_TIME.exec(token);
   return m ? [m[1]!, m[2]!] : null;
+}
+
+// A label glued to its value: letters ending in ':' (or '.', '#' before a figure), then the value.
+const GLUED_LABEL = /^([A-Za-z][A-Za-z#]*[A-Za-z#]:|[A-Za-z][A-Za-z]+[.#])(?=(?:[^/:]))(.+)$/;
+
+/**
+ * A label glued to the value after it, split after its colon ("Total:$8.20", "Invoice#:OR1803")
+ * or after a dot or hash when a figure follows ("Date.09/02/2018", "No.59"). Times, URLs and
+ * abbreviations with no value ("U.S.") stay whole.
+ */
+export function splitGluedLabel(token: string): [string, string] | null {
+  const m = GLUED_LABEL.exec(token);
+  if (!m) return null;
+  const [, label, value] = m as unknown as [string, string, string];
+  if (!label.endsWith(':') && !/^[-(]?[$€£¥]?\d/.test(value)) return null;
+  return [label, value];
+}
+
+// Legal forms no word ends in, glued by OCR to the name before them.
+const GLUED_LEGAL = /^([A-Z0-9&]{3,}?)(SDN\.?BHD|PTE\.?LTD|GMBH|LTD\.?|LLC)$/;
+const LEGAL_SPACED: Record<string, string> = { SDNBHD: 'SDN BHD', 'SDN.BHD': 'SDN. BHD', PTELTD: 'PTE LTD', 'PTE.LTD': 'PTE. LTD' };
+
+/** A legal form glued to the company name it ends, split off ("OJCMARKETINGSDNBHD" → "OJCMARKETING SDN BHD"). */
+export function splitGluedLegalForm(token: string): string[] | null {
+  const m = GLUED_LEGAL.exec(token);
+  if (!m) return null;
+  return [m[1]!, ...(LEGAL_SPACED[m[2]!] ?? m[2]!).split(' ')];
 }
 
 /** Full-width ASCII forms (U+FF01–FF5E) and the ideographic space as their ASCII characters. */
@@ -93,22 +153,25 @@ function normalizeWord(w: Word): Word[] {
   const pieces = text.split(/\s+/);
   const out: Word[] = [];
   const split = pieces.length > 1 ? splitWord({ ...w, text }, pieces) : [{ ...w, text }];
-  for (const piece of split) {
-    const dt = splitDateTime(piece.text);
-    if (dt) {
-      out.push(...splitWord(piece, dt));
-      continue;
-    }
-    const fixed = repairLabelWord(piece.text) ?? repairFigure(piece.text);
-    out.push(fixed ? { ...piece, text: fixed } : piece);
-  }
+  for (const piece of split) out.push(...normalizeToken(piece));
   return out;
+}
+
+function normalizeToken(w: Word, depth = 0): Word[] {
+  const parts = splitDateTime(w.text) ?? splitGluedLabel(w.text) ?? splitGluedLegalForm(w.text) ?? splitGluedLabels(w.text);
+  if (parts && depth < 3) return splitWord(w, parts).flatMap((p) => normalizeToken(p, depth + 1));
+  const fixed = repairLabelWord(w.text) ?? repairFigure(w.text);
+  return [fixed ? { ...w, text: fixed } : w];
 }
 
 /** OCR lines with their words normalised (see the module comment); boxes and order kept. */
 export function normalizeOcrLines(lines: Line[]): Line[] {
   return lines.map((line) => {
     const words = line.words.flatMap(normalizeWord);
+    for (let i = 1; i < words.length; i++) {
+      const fixed = dashDecimal(words[i - 1]!.text, words[i]!.text);
+      if (fixed) words[i] = { ...words[i]!, text: fixed };
+    }
     if (words.length === 0) return { ...line, words, text: '' };
     return { ...line, words, text: words.map((x) => x.text).join(' '), box: line.box.w > 0 ? line.box : unionBox(words.map((x) => x.box)) };
   }).filter((l) => l.words.length > 0);

@@ -111,7 +111,15 @@ async function createService(threads: number, detSide: number): Promise<Service>
   // count is only settable there.
   const InferenceSession = {
     create: (buffer: ArrayBuffer) =>
-      ort.InferenceSession.create(new Uint8Array(buffer), { intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' }),
+      ort.InferenceSession.create(new Uint8Array(buffer), {
+        intraOpNumThreads: threads,
+        interOpNumThreads: 1,
+        executionMode: 'sequential',
+        graphOptimizationLevel: 'all',
+        // Spinning threads wait for work by burning a core: on a shared machine that starves the
+        // tesseract workers and the other instance.
+        extra: { session: { intra_op: { allow_spinning: '0' } } },
+      }),
   };
   const service = await paddle.PaddleOcrService.createInstance({
     ort: { Tensor: ort.Tensor, InferenceSession } as never,
@@ -190,6 +198,9 @@ export function createPaddlePool(options: PaddlePoolOptions = {}): PaddlePool {
   }
 
   return {
+    // The detector finds faint, small and framed text that tesseract needs re-reads for (NOTES.md:
+    // every Paddle engine read the dark-bordered receipts tesseract returned nothing for).
+    singlePass: true,
     recognize(image: Buffer, _opts?: RecognizeOptions): Promise<OcrPage> {
       return new Promise<OcrPage>((resolve, reject) => {
         queue.push({ image, resolve, reject });

@@ -19,10 +19,10 @@ const lines: FixtureLine[] = [
 ];
 
 const field = <T>(value: T, confidence: number, extra: Partial<Field<T>> = {}): Field<T> => ({ value, confidence, page: 1, box: null, ...extra });
-const ex = (kind: Extraction['kind'], amount: Field<number> | null, date: Field<string> | null): Extraction => ({
+const ex = (kind: Extraction['kind'], amount: Field<number> | null, date: Field<string> | null, currency: Field<string> | null = field('EUR', 0.9)): Extraction => ({
   kind,
   kindConfidence: 0.9,
-  fields: { vendor: null, amount, currency: null, date, invoiceNumber: null },
+  fields: { vendor: null, amount, currency, date, invoiceNumber: null },
   csr: null,
 });
 
@@ -34,6 +34,11 @@ describe('needsSecondReading', () => {
     expect(needsSecondReading(ex('invoice', field(3390, 0.9), field('2026-03-04', 0.4)))).toBe(true);
     expect(needsSecondReading(ex('invoice', field(3390, 0.9), field('2026-03-04', 0.4, { alternatives: ['2026-04-03'] })))).toBe(false);
     expect(needsSecondReading(ex('poe', null, null))).toBe(false);
+  });
+  it('asks again for a total read without any currency (the first engine may lack the symbol)', () => {
+    expect(needsSecondReading(ex('invoice', field(3390, 0.9), field('2026-03-14', 0.9), null))).toBe(true);
+    expect(needsSecondReading(ex('invoice', null, field('2026-03-14', 0.9), null))).toBe(true);
+    expect(needsSecondReading(ex('poe', field(3390, 0.9), field('2026-03-14', 0.9), null))).toBe(false);
   });
 });
 

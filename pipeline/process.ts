@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { extract, mergeExtractions } from './extract/index.ts';
+import { decideWithOtherFields } from './extract/vote.ts';
 import type { OcrEngine } from './ocr.ts';
 import { DEFAULT_MAX_BYTES, DocumentReadError, documentText, readDocument } from './read.ts';
 import type { DocumentErrorCode, Extraction, ProcessedDocument, ReadDocument } from './types.ts';
@@ -49,9 +50,10 @@ export function embeddedReading(doc: ReadDocument): ReadDocument | null {
 }
 
 /**
- * An OCR'd evidence document whose total or date came out missing or doubtful. A date that is
- * only doubtful because its day/month order is open (it carries alternatives) is not a reading
- * problem, and a POE has no total to find.
+ * An OCR'd evidence document whose total, date or currency came out missing or doubtful. A date
+ * that is only doubtful because its day/month order is open (it carries alternatives) is not a
+ * reading problem, and a POE has no total to find. A total with no currency is a reading problem
+ * too: the first engine may have no glyph for the symbol printed with it (Paddle has no €).
  */
 export function needsSecondReading(e: Extraction): boolean {
   if (e.kind === 'poe' || e.kind === 'other') return false;
@@ -59,7 +61,8 @@ export function needsSecondReading(e: Extraction): boolean {
   const date = e.fields.date;
   const weakAmount = !amount || amount.confidence < SECOND_READING_BELOW;
   const weakDate = !date || (date.confidence < SECOND_READING_BELOW && !date.alternatives?.length);
-  return weakAmount || weakDate;
+  const noCurrency = !!amount && !e.fields.currency;
+  return weakAmount || weakDate || noCurrency;
 }
 
 function withPsm(engine: OcrEngine, psm: number): OcrEngine {
@@ -75,23 +78,28 @@ export async function processBytes(file: string, bytes: Uint8Array, opts: Proces
     const readOpts = opts.maxPages ? { maxPages: opts.maxPages } : {};
     const doc = await readDocument(bytes, { ocr: opts.ocr, ...readOpts });
     const exOpts = { localeHint: opts.localeHint ?? null };
+    const docs = [doc];
     const readings = [extract(doc, exOpts)];
     const weights = [1];
     const layer = embeddedReading(doc);
     if (layer) {
+      docs.push(layer);
       readings.push(extract(layer, exOpts));
       weights.push(EMBEDDED_LAYER_WEIGHT);
     }
-    let extraction = mergeExtractions(readings, weights);
+    // Readings that differ by a digit are decided by the document's other fields (vote.ts).
+    const decide = () => decideWithOtherFields(mergeExtractions(readings, weights), docs);
+    let extraction = decide();
     if (doc.method === 'ocr' && needsSecondReading(extraction)) {
       // A second reading, merged field by field: where the readings agree confidence rises,
       // where they differ the more confident value wins and the other is kept as an alternative.
       const second = opts.secondOcr ?? withPsm(opts.ocr, AUTO_LAYOUT_PSM);
       const again = await readDocument(bytes, { ocr: second, ...readOpts }).catch(() => null);
       if (again) {
+        docs.push(again);
         readings.push(extract(again, exOpts));
         weights.push(1);
-        extraction = mergeExtractions(readings, weights);
+        extraction = decide();
       }
     }
     return {
