@@ -166,8 +166,17 @@ export function createPaddlePool(options: PaddlePoolOptions = {}): PaddlePool {
 
   async function run(slot: Slot, task: Task): Promise<void> {
     const gen = generation;
+    let input: RgbImage;
     try {
-      const input = await rgbForPaddle(task.image);
+      input = await rgbForPaddle(task.image);
+    } catch (err) {
+      // Not an image: the instance is not involved.
+      task.reject(err instanceof OcrError ? err : new OcrError(`OCR failed: ${String(err)}`));
+      free.push(slot);
+      pump();
+      return;
+    }
+    try {
       if (!slot.service) {
         stats.instancesStarted++;
         slot.service = createService(threads, detSide);

@@ -202,6 +202,15 @@ describe('readPdf: scans that carry their own OCR layer', () => {
     expect(doc.embeddedOcr?.[0]?.lines.map((l) => l.text)).toContain('Total 7,240.00');
   });
 
+  it('OCRs a scan whose invisible layer is long enough to pass for a digital page', async () => {
+    const ocr = scriptedOcr();
+    const { lines } = sampleInvoice(5);
+    const doc = await readPdf(await makeSearchablePdf([await scan()], [lines], { invisible: true }), { ocr });
+    expect(ocr.calls).toBeGreaterThan(0);
+    expect(doc.method).toBe('ocr');
+    expect(doc.embeddedOcr?.[0]?.lines.length).toBeGreaterThan(5);
+  });
+
   it('treats visible text lying over a full-page image the same way', async () => {
     const ocr = scriptedOcr();
     const doc = await readPdf(await makeSearchablePdf([await scan()], [wrongLayer], { invisible: false }), { ocr });

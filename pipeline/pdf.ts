@@ -588,14 +588,30 @@ export interface ReadPdfOptions {
   concurrency?: number;
 }
 
+/**
+ * Whether a page's own content may paint an image or invisible text (a `Do` or `3 Tr` operator),
+ * read from its raw content stream: a digital page with neither is text and needs no operator
+ * list (which costs more than reading its text, measured ~30 → ~65 ms per generated invoice).
+ * Unknown (no pdf-lib view, undecodable stream) counts as "may".
+ */
+export function mayHideText(page: PdfLibPage | null): boolean {
+  if (!page) return true;
+  const bytes = contentBytes(page);
+  if (!bytes) return true;
+  const ops = Buffer.from(bytes).toString('latin1');
+  return /(?:^|[\s)\]>])Do\b/.test(ops) || /(?:^|\s)3\s+Tr\b/.test(ops);
+}
+
 /** Why a page was OCR'd, or null when its text layer is used; `layerVotes` when the page's text is someone else's OCR. */
 async function ocrReason(
   page: PDFPageProxy,
   text: PdfTextPage,
   pdfjs: PdfJs,
+  libPage: () => Promise<PdfLibPage | null>,
 ): Promise<{ reason: string | null; images: PageImages | null; layerVotes?: boolean }> {
   const chars = alnumCount(text.text);
   if (brokenShare(text.text) > 0.3) return { reason: 'the text layer is unreadable (broken font encoding)', images: await inspectImages(page, pdfjs) };
+  if (chars >= RICH_TEXT_CHARS && !mayHideText(await libPage())) return { reason: null, images: null };
   const images = await inspectImages(page, pdfjs);
   if (chars >= MIN_TEXT_CHARS && isScanWithTextLayer(images)) return { reason: 'a scan with its own OCR text layer', images, layerVotes: true };
   if (chars >= RICH_TEXT_CHARS) return { reason: null, images };
@@ -646,7 +662,12 @@ export async function readPdf(bytes: Uint8Array, opts: ReadPdfOptions): Promise<
           }
         }
       }
-      const { reason, images, layerVotes } = scan ? { reason: 'a scanned page', images: null, layerVotes: false } : await ocrReason(page, text, pdfjs);
+      const libPage = async (): Promise<PdfLibPage | null> => {
+        lib ??= loadPdfLib(bytes);
+        const libDoc = await lib;
+        return libDoc && libDoc.getPageCount() === n ? libDoc.getPage(i - 1) : null;
+      };
+      const { reason, images, layerVotes } = scan ? { reason: 'a scanned page', images: null, layerVotes: false } : await ocrReason(page, text, pdfjs, libPage);
       if (!reason) {
         pages[i - 1] = { number: i, method: 'text', width: round2(vp.width), height: round2(vp.height), lines: text.lines };
         page.cleanup();
