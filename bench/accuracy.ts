@@ -152,7 +152,7 @@ async function main(): Promise<void> {
   const psm = psmArg >= 0 ? Number(args[psmArg + 1]) : undefined;
   const engines = engine === 'product' ? createOcrEngines() : null;
   const pool = engines ? engines.first : engine === 'paddle' ? createPaddlePool() : createOcrPool(psm ? { psm } : {});
-  const processOpts = engines ? { ocr: engines.first, secondOcr: engines.second } : { ocr: pool };
+  const processOpts = engines ? { ocr: engines.first, secondOcr: engines.second, pageScansFirst: true } : { ocr: pool };
   const tally = new Map<FieldName, { ok: number; n: number }>(FIELDS.map((f) => [f, { ok: 0, n: 0 }]));
   const misses: string[] = [];
   let readSeconds = 0;

@@ -356,7 +356,7 @@ async function memory(scans: Buffer[]): Promise<void> {
   const indices = Array.from({ length: MEMORY }, (_, i) => i);
   await mapLimit(indices, CORES * 2, async (i) => {
     const scan = scans[i % scans.length]!;
-    await processBytes(`page-${i}.jpg`, scan, { ocr: engines.first, secondOcr: engines.second });
+    await processBytes(`page-${i}.jpg`, scan, { ocr: engines.first, secondOcr: engines.second, pageScansFirst: true });
     if (i % 5 === 0) await readDocument(scan, { ocr: engines.second });
     done++;
     if (done % 50 === 0) console.log(`  ${done} pages, RSS ${mb(process.memoryUsage().rss)}, peak ${mb(peak)}`);

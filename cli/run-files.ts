@@ -31,7 +31,7 @@ export async function runFiles(inputs: Input[], opts: RunOptions): Promise<Proce
 
   const one = async (input: Input): Promise<ProcessedDocument> => {
     if ('error' in input) return failedDocument(input.name, 'CORRUPT', input.error);
-    return processBytes(input.name, await input.load(), { ocr: engines.first, secondOcr: engines.second, localeHint: opts.localeHint ?? null });
+    return processBytes(input.name, await input.load(), { ocr: engines.first, secondOcr: engines.second, pageScansFirst: true, localeHint: opts.localeHint ?? null });
   };
 
   // Twice the OCR workers in flight: enough to keep them fed, few enough to bound memory.

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeCorruptPdf, makeScannedPdf, makeSearchablePdf, renderTextImage, type FixtureLine } from '../test/fixtures/make.ts';
 import { createOcrPool, type OcrEngine } from './ocr.ts';
-import { needsSecondReading, processBytes } from './process.ts';
+import { isPageScan, needsSecondReading, processBytes } from './process.ts';
 import type { Extraction, Field } from './types.ts';
 
 const pool = createOcrPool({ size: 2 });
@@ -93,5 +93,16 @@ describe('processBytes: a scan with its own OCR layer', () => {
     expect(agreed.extraction?.fields.amount?.value).toBe(124000);
     expect(agreed.extraction!.fields.amount!.confidence).toBeGreaterThan(alone.extraction!.fields.amount!.confidence);
     expect(agreed.extraction?.fields.amount?.alternatives).toBeUndefined();
+  });
+});
+
+describe('isPageScan', () => {
+  it('takes PDFs and A4-sized scans for page scans', async () => {
+    expect(await isPageScan(await makeScannedPdf([await renderTextImage(['Total 1.00'], { dpi: 72, format: 'jpeg' })]))).toBe(true);
+    expect(await isPageScan(await renderTextImage(['Total 1.00'], { dpi: 200, format: 'jpeg' }))).toBe(true);
+  });
+  it('takes receipts and small photos for what they are (decoys)', async () => {
+    expect(await isPageScan(await renderTextImage(lines, { page: receipt, dpi: 200, format: 'jpeg' }))).toBe(false);
+    expect(await isPageScan(await renderTextImage(['Total 1.00'], { width: 800, format: 'png' }))).toBe(false);
   });
 });
