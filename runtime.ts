@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import { migrateDatabase } from './db/migrate.ts';
-import { lazyOcr } from './pipeline/ocr-lazy.ts';
+import { createOcrEngines } from './pipeline/engines.ts';
 import type { OcrEngine } from './pipeline/ocr.ts';
 import { createLogger, systemClock, type Clock, type ServiceDeps } from './services/context.ts';
 import { createFinalFailureHandlers, createJobHandlers } from './services/handlers.ts';
@@ -28,7 +28,10 @@ export interface Runtime {
 export interface RuntimeOptions {
   log?: Logger;
   clock?: Clock;
+  /** One engine for everything (tests); default both engines of pipeline/engines.ts, started lazily. */
   ocr?: OcrEngine;
+  /** Wraps each OCR engine (metrics). */
+  wrapOcr?: (engine: OcrEngine) => OcrEngine;
   storage?: Storage;
   queue?: JobQueue;
   /** Apply migrations at start (the embedded default and tests); compose runs them as a step. */
@@ -60,11 +63,14 @@ export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Pr
     await database.close().catch(() => {});
     throw error;
   }
+  const wrap = opts.wrapOcr ?? ((e: OcrEngine) => e);
+  const engines = opts.ocr ? null : createOcrEngines({ tesseractWorkers: config.ocrWorkers });
   const deps: ServiceDeps = {
     db: database.db,
     storage: opts.storage ?? createDiskStorage(config.filesDir),
     queue,
-    ocr: opts.ocr ?? lazyOcr(config.ocrWorkers),
+    ocr: wrap(opts.ocr ?? engines!.first),
+    ...(engines ? { secondOcr: wrap(engines.second) } : {}),
     clock: opts.clock ?? systemClock,
     config,
     log,
@@ -96,6 +102,7 @@ export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Pr
       if (sweeper) clearInterval(sweeper);
       await queue.close().catch((err: unknown) => log.warn({ err }, 'closing the queue failed'));
       await deps.ocr.close().catch(() => {});
+      await deps.secondOcr?.close().catch(() => {});
       await database.close();
     },
   };

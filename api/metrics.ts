@@ -68,6 +68,8 @@ export function createMetrics(registry = new client.Registry()): ApiMetrics {
 /** The same engine, counting pages and seconds into `metrics` (give it to openRuntime as `ocr`). */
 export function instrumentOcr(engine: OcrEngine, metrics: Pick<ApiMetrics, 'ocrPages' | 'ocrSeconds'>): OcrEngine {
   return {
+    // Whether the engine needs re-read passes is the engine's, not the wrapper's.
+    ...(engine.singlePass !== undefined ? { singlePass: engine.singlePass } : {}),
     async recognize(image, opts) {
       const end = process.hrtime.bigint();
       try {

@@ -13,6 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { extract } from '../pipeline/extract/index.ts';
 import { currencyExponent } from '../pipeline/money.ts';
 import { createOcrPool } from '../pipeline/ocr.ts';
+import { createPaddlePool } from '../pipeline/paddle.ts';
+import { createOcrEngines } from '../pipeline/engines.ts';
 import { processBytes } from '../pipeline/process.ts';
 import { readDocument } from '../pipeline/read.ts';
 import type { Extraction, ReadDocument } from '../pipeline/types.ts';
@@ -122,9 +124,9 @@ async function main(): Promise<void> {
   const flags = new Set(args.filter((a) => a.startsWith('--')));
   const onlyIdx = args.indexOf('--only');
   const only = onlyIdx >= 0 ? args[onlyIdx + 1] : undefined;
-  const dir = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--only');
+  const dir = args.find((a, i) => !a.startsWith('--') && !['--only', '--engine', '--psm'].includes(args[i - 1]!));
   if (!dir) {
-    console.error('usage: npm run bench:accuracy -- <corpus-dir> [--images] [--cache] [--verbose] [--only <file>]');
+    console.error('usage: npm run bench:accuracy -- <corpus-dir> [--images] [--cache] [--verbose] [--only <file>] [--engine tesseract|paddle]');
     process.exit(2);
   }
   const truthPath = path.join(dir, 'truth.jsonl');
@@ -140,11 +142,17 @@ async function main(): Promise<void> {
     .filter((t) => !only || t.file.includes(only) || (t.image ?? '').includes(only));
 
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-  const cacheDir = path.join(root, '.cache', 'ocr', path.basename(path.resolve(dir)) + (images ? '-images' : ''));
+  const engineArg = args.indexOf('--engine');
+  // Default: the product's engines (Paddle first, tesseract.js for doubtful documents);
+  // `--engine tesseract|paddle` reads with that one engine alone (its own second reading).
+  const engine = engineArg >= 0 ? args[engineArg + 1] : 'product';
+  const cacheDir = path.join(root, '.cache', 'ocr', path.basename(path.resolve(dir)) + (images ? '-images' : '') + (engine === 'tesseract' ? '' : engine === 'product' ? '-paddle' : `-${engine}`));
   if (useCache) mkdirSync(cacheDir, { recursive: true });
   const psmArg = args.indexOf('--psm');
   const psm = psmArg >= 0 ? Number(args[psmArg + 1]) : undefined;
-  const pool = createOcrPool(psm ? { psm } : {});
+  const engines = engine === 'product' ? createOcrEngines() : null;
+  const pool = engines ? engines.first : engine === 'paddle' ? createPaddlePool() : createOcrPool(psm ? { psm } : {});
+  const processOpts = engines ? { ocr: engines.first, secondOcr: engines.second, pageScansFirst: true } : { ocr: pool };
   const tally = new Map<FieldName, { ok: number; n: number }>(FIELDS.map((f) => [f, { ok: 0, n: 0 }]));
   const misses: string[] = [];
   let readSeconds = 0;
@@ -162,7 +170,7 @@ async function main(): Promise<void> {
         if (!useCache) {
           // The product's own path (pipeline/process.ts), second reading included.
           const t0 = performance.now();
-          const p = await processBytes(name, new Uint8Array(readFileSync(path.join(dir, name))), { ocr: pool });
+          const p = await processBytes(name, new Uint8Array(readFileSync(path.join(dir, name))), processOpts);
           readSeconds += (performance.now() - t0) / 1000;
           read++;
           if (p.status === 'failed' || !p.extraction) results.push({ t, name, ex: null, error: p.error?.message ?? 'no extraction' });
@@ -213,7 +221,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    await pool.close();
+    await (engines ?? pool).close();
   }
   const wall = (Date.now() - started) / 1000;
   console.log(`${dir}${images ? ' (images)' : ''}: ${truths.length} documents`);

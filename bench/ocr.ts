@@ -6,6 +6,9 @@
 //   --levers       also measure tesseract.js levers (dpi, psm, invert) on a few pages, 1 worker
 //   --no-native    skip the native tesseract CLI (apt-get install tesseract-ocr)
 //   --rounds N     rounds of the throughput runs, best of each kept (default 2)
+//   --no-paddle    skip the PaddleOCR rows
+//   --accents N    also read N French and German pages with both engines and count the
+//                  accented words (é è à ç ü ö ä ß) and euro signs each reads back (default 0)
 //
 // Pages are generated (test/fixtures/make.ts): A4 invoices rendered at 300 dpi as noisy JPEG
 // scans, the form scanners deliver. "Fields" counts how many of vendor, invoice number, date and
@@ -20,6 +23,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { createOcrPool, defaultOcrPoolSize, tesseractLangPath, type OcrEngine, type OcrPage } from '../pipeline/ocr.ts';
+import { createPaddlePool } from '../pipeline/paddle.ts';
+import { createOcrEngines } from '../pipeline/engines.ts';
+import { processBytes } from '../pipeline/process.ts';
 import { prepareForOcr } from '../pipeline/image.ts';
 import { pageText, readDocument } from '../pipeline/read.ts';
 import type { Page } from '../pipeline/types.ts';
@@ -40,6 +46,8 @@ const LEVERS = arg('levers') !== undefined;
 const NATIVE = arg('no-native') === undefined;
 const ROUNDS = Math.max(1, Number(arg('rounds') ?? 2));
 const MEMORY_ONLY = arg('memory-only') !== undefined;
+const PADDLE = arg('no-paddle') === undefined;
+const ACCENTS = Number(arg('accents') ?? 0);
 const CORES = defaultOcrPoolSize();
 
 interface Row {
@@ -144,6 +152,35 @@ async function main(): Promise<void> {
     },
   });
 
+  let paddle: ReturnType<typeof createPaddlePool> | null = null;
+  const paddleOf = async () => {
+    if (!paddle) {
+      paddle = createPaddlePool();
+      await readDocument(scans[0]!, { ocr: paddle }); // model load, once per process
+    }
+    return paddle;
+  };
+  if (PADDLE) {
+    configs.push({
+      what: 'PaddleOCR PP-OCRv4, JPEG scans via readDocument',
+      workers: `1×${CORES} thr`,
+      run: async () => {
+        const pool = await paddleOf();
+        const { value: docs, seconds } = await timed(() => mapLimit(scans, 2, (scan) => readDocument(scan, { ocr: pool })));
+        return { seconds, found: fieldsOnPages(docs.flatMap((d) => d.pages), truths) };
+      },
+    });
+    configs.push({
+      what: 'PaddleOCR PP-OCRv4, scanned PDF via readDocument',
+      workers: `1×${CORES} thr`,
+      run: async () => {
+        const pool = await paddleOf();
+        const { value: doc, seconds } = await timed(() => readDocument(scannedPdf, { ocr: pool }));
+        return { seconds, found: fieldsOnPages(doc.pages, truths) };
+      },
+    });
+  }
+
   const dir = mkdtempSync(path.join(os.tmpdir(), 'claimproof-bench-'));
   let nativeVersion: string | null = null;
   if (NATIVE) {
@@ -204,6 +241,7 @@ async function main(): Promise<void> {
     rows.push({ what: c.what, workers: c.workers, pages: PAGES, seconds: r.seconds, fields: `${r.found}/${PAGES * 4}`, ...(c.note ? { note: c.note } : {}) });
   }
   for (const p of pools.values()) await p.close();
+  if (paddle) await (paddle as ReturnType<typeof createPaddlePool>).close();
   rmSync(dir, { recursive: true, force: true });
 
   // --- text-layer PDFs --------------------------------------------------------------------------
@@ -225,6 +263,7 @@ async function main(): Promise<void> {
   if (LEVERS) await levers(scans, truths);
 
   printTable();
+  if (ACCENTS > 0) await accents(ACCENTS);
   console.log(`RSS after the throughput runs: ${mb(process.memoryUsage().rss)}`);
 
   if (MEMORY > 0) await memory(scans);
@@ -240,7 +279,8 @@ function printTable(): void {
   const header = ['what', 'workers', 'pages', 's', 'pages/s', 'vs native same model', 'vs native fast model', 'fields read'];
   const body = rows.map((r) => {
     const pps = r.pages / r.seconds;
-    const js = r.what.startsWith('tesseract.js') && r.workers === String(CORES);
+    // Each engine using every core: tesseract.js one worker per core, Paddle one instance.
+    const js = (r.what.startsWith('tesseract.js') && r.workers === String(CORES)) || r.what.startsWith('PaddleOCR');
     return [
       r.what,
       r.workers,
@@ -258,7 +298,7 @@ function printTable(): void {
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const b of body) console.log(line(b));
-  console.log('"vs native": tesseract.js (one worker per core) pages/s over native (one process per core, OMP_THREAD_LIMIT=1) on the same');
+  console.log('"vs native": tesseract.js (one worker per core) or PaddleOCR (one instance, a thread per core) pages/s over native (one process per core, OMP_THREAD_LIMIT=1) on the same');
   console.log('JPEG scans, decoding included (target >= 0.8). *preparation done beforehand, not timed. Text-layer target >= 100 pages/s.');
   const notes = rows.filter((r) => r.note).map((r) => r.note);
   if (notes.length) console.log(`native: ${notes[0]}`);
@@ -300,9 +340,13 @@ async function levers(scans: Buffer[], truths: SampleInvoiceTruth[]): Promise<vo
   }
 }
 
-/** OCR `MEMORY` pages through one pool (recycling as configured) and watch the RSS. */
+/**
+ * OCR `MEMORY` pages the way the product does (processBytes with its engines: Paddle first,
+ * tesseract.js for doubtful documents), every fifth page also read by tesseract.js whatever the
+ * first reading said, so both engines' memory is exercised, and watch the RSS.
+ */
 async function memory(scans: Buffer[]): Promise<void> {
-  const pool = createOcrPool();
+  const engines = createOcrEngines();
   let peak = process.memoryUsage().rss;
   const sampler = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage().rss);
@@ -311,21 +355,57 @@ async function memory(scans: Buffer[]): Promise<void> {
   let done = 0;
   const indices = Array.from({ length: MEMORY }, (_, i) => i);
   await mapLimit(indices, CORES * 2, async (i) => {
-    await readDocument(scans[i % scans.length]!, { ocr: pool });
+    const scan = scans[i % scans.length]!;
+    await processBytes(`page-${i}.jpg`, scan, { ocr: engines.first, secondOcr: engines.second, pageScansFirst: true });
+    if (i % 5 === 0) await readDocument(scan, { ocr: engines.second });
     done++;
     if (done % 50 === 0) console.log(`  ${done} pages, RSS ${mb(process.memoryUsage().rss)}, peak ${mb(peak)}`);
   });
   const seconds = (performance.now() - start) / 1000;
   const afterOcr = process.memoryUsage().rss;
   peak = Math.max(peak, afterOcr);
-  const stats = pool.stats();
-  await pool.close();
+  await engines.close();
   clearInterval(sampler);
   console.log(
     `memory: ${MEMORY} pages in ${seconds.toFixed(0)} s (${(MEMORY / seconds).toFixed(2)} pages/s), RSS after OCR ${mb(afterOcr)}, peak ${mb(peak)}, ` +
-      `after close ${mb(process.memoryUsage().rss)}; workers started ${stats.workersStarted}, recycled ${stats.workersRecycled}, failed ${stats.workersFailed}` +
+      `after close ${mb(process.memoryUsage().rss)}` +
       ` -> ${peak < 1.5 * 1024 * 1024 * 1024 ? 'PASS' : 'FAIL'} (< 1.5 GB)`,
   );
+}
+
+/**
+ * French and German invoice pages read by both engines: how many of the accented words and euro
+ * signs printed come back exactly. Paddle's dictionary is Chinese + ASCII + some Latin letters.
+ */
+async function accents(n: number): Promise<void> {
+  const fr = ['Facture n° FA-2026-0{i}', 'Société Générale d’Événements', 'Réf. client : Hélène Dupré', 'Désignation : Location de stand, façade éclairée', 'Prestations réalisées à Besançon', 'Montant HT : 1 2{i}0,00 €', 'TVA 20 % : 2{i}4,00 €', 'Total TTC : 1 4{i}4,00 €', 'Échéance : 15/03/2026'];
+  const de = ['Rechnung Nr. RE-2026-{i}', 'Müller & Söhne Messebau GmbH', 'Straße der Einheit 12, 04109 Leipzig', 'Leistung: Standfläche, Gebühr für Außenwerbung', 'Zwischensumme: 1.2{i}0,00 €', 'MwSt. 19 %: 2{i}8,00 €', 'Gesamtbetrag: 1.4{i}8,00 €', 'Zahlbar bis: 15.03.2026, Grüße aus Köln'];
+  const pages = Array.from({ length: n }, (_, i) => (i % 2 ? de : fr).map((l) => l.replaceAll('{i}', String(i % 10))));
+  const images = await Promise.all(pages.map((lines, i) => renderTextImage(lines.map((text) => ({ text, size: 12 })), { dpi: 300, format: 'jpeg', noise: true, seed: i + 1, quality: 85 })));
+  const accented = (lines: string[]) => lines.join(' ').split(/\s+/).filter((w) => /[éèàçêëüöäßÉÜÖÄ]/.test(w));
+  const euros = (lines: string[]) => lines.join(' ').split('€').length - 1;
+  const engines: Array<[string, OcrEngine]> = [['tesseract.js (eng)', createOcrPool()], ['PaddleOCR PP-OCRv4', createPaddlePool()]];
+  console.log(`\naccents: ${n} French/German A4 pages (300 dpi noisy JPEG)`);
+  for (const [name, engine] of engines) {
+    let words = 0;
+    let wordsOk = 0;
+    let eur = 0;
+    let eurOk = 0;
+    const { seconds } = await timed(async () => {
+      for (let i = 0; i < n; i++) {
+        // A page an engine fails on counts as read as nothing.
+        const text = await readDocument(images[i]!, { ocr: engine }).then((d) => pageText(d.pages[0]!), () => '');
+        const read = new Set(text.split(/\s+/));
+        const want = accented(pages[i]!);
+        words += want.length;
+        wordsOk += want.filter((w) => read.has(w)).length;
+        eur += euros(pages[i]!);
+        eurOk += Math.min(euros(pages[i]!), text.split('€').length - 1);
+      }
+    });
+    console.log(`  ${name.padEnd(20)} accented words ${wordsOk}/${words}, € ${eurOk}/${eur}, ${(seconds / n).toFixed(2)} s/page`);
+    await engine.close();
+  }
 }
 
 main().catch((err) => {

@@ -1,6 +1,6 @@
 // Processes many evidence files with a bounded number in flight, so the OCR pool stays busy
 // while text-layer PDFs go straight through, and hands results back in input order.
-import { lazyOcr } from '../pipeline/ocr-lazy.ts';
+import { createOcrEngines } from '../pipeline/engines.ts';
 import { failedDocument, processBytes, type ProcessOptions } from '../pipeline/process.ts';
 import type { ProcessedDocument } from '../pipeline/types.ts';
 import { FileInputError } from '../pipeline/file-input.ts';
@@ -18,7 +18,8 @@ export interface RunOptions {
 }
 
 export async function runFiles(inputs: Input[], opts: RunOptions): Promise<ProcessedDocument[]> {
-  const ocr = lazyOcr(opts.ocrWorkers);
+  // Engines start only when a page needs them: a batch of text PDFs never pays for them.
+  const engines = createOcrEngines({ tesseractWorkers: opts.ocrWorkers });
   const results: ProcessedDocument[] = new Array(inputs.length);
   let next = 0;
   let done = 0;
@@ -42,7 +43,7 @@ export async function runFiles(inputs: Input[], opts: RunOptions): Promise<Proce
       throw err;
     }
     const onPage = opts.pageProgress ? (page: number, pages: number) => opts.pageProgress!(input.name, page, pages) : undefined;
-    return processBytes(input.name, bytes, { ocr, localeHint: opts.localeHint ?? null, timeBudgetS: opts.timeBudgetS, onPage });
+    return processBytes(input.name, bytes, { ocr: engines.first, secondOcr: engines.second, pageScansFirst: true, localeHint: opts.localeHint ?? null, timeBudgetS: opts.timeBudgetS, onPage });
   };
 
   // Twice the OCR workers in flight: enough to keep them fed, few enough to bound memory.
@@ -61,7 +62,7 @@ export async function runFiles(inputs: Input[], opts: RunOptions): Promise<Proce
   try {
     await Promise.all(Array.from({ length: Math.min(inFlight, inputs.length) }, lane));
   } finally {
-    await ocr.close();
+    await engines.close();
   }
   return results;
 }

@@ -8,7 +8,6 @@ import { parseArgs } from 'node:util';
 import { serve, type ServerType } from '@hono/node-server';
 import { createServiceApp } from '../api/service-app.ts';
 import { createMetrics, instrumentOcr } from '../api/metrics.ts';
-import { lazyOcr } from '../pipeline/ocr-lazy.ts';
 import { loadConfig } from '../config.ts';
 import { DatabaseUnavailableError } from '../db/client.ts';
 import { listClaims } from '../db/queries.ts';
@@ -41,7 +40,7 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
   const metrics = createMetrics();
   let rt: Runtime;
   try {
-    rt = await openRuntime(config, { log, migrate: true, ocr: instrumentOcr(lazyOcr(config.ocrWorkers), metrics) });
+    rt = await openRuntime(config, { log, migrate: true, wrapOcr: (engine) => instrumentOcr(engine, metrics) });
   } catch (error) {
     if (error instanceof DatabaseUnavailableError || (error instanceof Error && /Redis/.test(error.message))) throw new UserError((error as Error).message);
     throw error;

@@ -9,6 +9,7 @@
 import sharp, { type Sharp } from 'sharp';
 import type { OcrEngine, OcrPage } from './ocr.ts';
 import { alnumCount } from './lines.ts';
+import { normalizeOcrLines } from './ocr-text.ts';
 
 /** Decoding refuses inputs above this many pixels (a 600 dpi A3 scan is ~70 M). */
 export const MAX_INPUT_PIXELS = 120_000_000;
@@ -299,6 +300,12 @@ const TARGET_TEXT_PX = 26;
  *   with the contrast variant (SROIE: totals found 73 → 81 of 99).
  */
 export async function ocrImage(engine: OcrEngine, input: Buffer | Uint8Array, opts: PrepareOptions = {}): Promise<OcrImageResult> {
+  const best = await bestReading(engine, input, opts);
+  const lines = normalizeOcrLines(best.lines);
+  return { ...best, lines, text: lines.map((l) => l.text).join('\n') };
+}
+
+async function bestReading(engine: OcrEngine, input: Buffer | Uint8Array, opts: PrepareOptions): Promise<OcrImageResult> {
   const read = async (pass: PrepareOptions & { variant: OcrVariant }) => {
     const prepared = await prepareForOcr(input, { ...opts, ...pass });
     return { prepared, page: await engine.recognize(prepared.png, { dpi: prepared.dpi }) };
@@ -307,6 +314,7 @@ export async function ocrImage(engine: OcrEngine, input: Buffer | Uint8Array, op
   const plain = first.prepared;
   const source = { sourceWidth: plain.sourceWidth, sourceHeight: plain.sourceHeight };
   let best: OcrImageResult = { ...first.page, variant: 'plain', ...source };
+  if (engine.singlePass) return best;
   /** Reads the page again prepared as `pass` says; keeps that reading when it scores higher. */
   const reread = async (pass: PrepareOptions & { variant: OcrVariant }): Promise<boolean> => {
     const { page } = await read(pass);

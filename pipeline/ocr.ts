@@ -36,6 +36,11 @@ export interface RecognizeOptions {
 
 export interface OcrEngine {
   recognize(image: Buffer, opts?: RecognizeOptions): Promise<OcrPage>;
+  /**
+   * The engine reads faint pages, small print and dark-framed pages as well in one pass: the
+   * contrast, enlargement and margin re-reads that tesseract needs (image.ts ocrImage) are skipped.
+   */
+  readonly singlePass?: boolean;
   /** Terminates every worker; the engine can still be used afterwards (workers restart lazily). */
   close(): Promise<void>;
 }

@@ -4,7 +4,7 @@ import { PDFDocument, StandardFonts } from 'pdf-lib';
 import type { OcrEngine, OcrPage } from './ocr.ts';
 import type { Line, ReadDocument } from './types.ts';
 import { PdfReadError, pdfPageCount, readPdf, renderPdfPage } from './pdf.ts';
-import { A4, expectedWordBox, layoutFixture, makeCorruptPdf, makeTextPdf, sampleInvoice, type FixtureLine } from '../test/fixtures/make.ts';
+import { A4, expectedWordBox, layoutFixture, makeCorruptPdf, makeSearchablePdf, makeTextPdf, renderTextImage, sampleInvoice, type FixtureLine } from '../test/fixtures/make.ts';
 
 /** An engine that must never be called: digital PDFs are read from their text layer only. */
 function forbiddenOcr(): OcrEngine & { calls: number } {
@@ -168,5 +168,66 @@ describe('renderPdfPage', () => {
     expect(stats.channels[0]!.min).toBeLessThan(100);
     expect(stats.channels[0]!.max).toBe(255);
     await expect(renderPdfPage(bytes, 3, 72)).rejects.toThrow(RangeError);
+  });
+});
+
+describe('readPdf: scans that carry their own OCR layer', () => {
+  const truthLines: FixtureLine[] = [{ text: 'Harbor Print Ltd', size: 16 }, 'Invoice INV-2041', 'Date 12/03/2026', 'Total 1,240.00'];
+  // The scanner's layer misread the total: it must not be taken as the page's text.
+  const wrongLayer: FixtureLine[] = [{ text: 'Harbor Print Ltd', size: 16 }, 'Invoice INV-2041', 'Date 12/03/2026', 'Total 7,240.00'];
+  const scriptedOcr = () => {
+    const engine = {
+      calls: 0,
+      async recognize(): Promise<OcrPage> {
+        engine.calls++;
+        const texts = ['Harbor Print Ltd', 'Invoice INV-2041', 'Date 12/03/2026', 'Total 1,240.00'];
+        const lines: Line[] = texts.map((text, i) => {
+          const box = { x: 0.1, y: 0.1 + i * 0.05, w: 0.4, h: 0.02 };
+          return { text, box, confidence: 0.9, words: [{ text, box, confidence: 0.9 }] };
+        });
+        return { width: 1000, height: 1400, lines, text: texts.join('\n'), confidence: 0.9 };
+      },
+      async close() {},
+    };
+    return engine;
+  };
+  const scan = () => renderTextImage(truthLines, { dpi: 100, format: 'jpeg' });
+
+  it('OCRs a page whose text is drawn invisible over its image, keeping the layer as a reading', async () => {
+    const ocr = scriptedOcr();
+    const doc = await readPdf(await makeSearchablePdf([await scan()], [wrongLayer], { invisible: true }), { ocr });
+    expect(ocr.calls).toBeGreaterThan(0);
+    expect(doc.method).toBe('ocr');
+    expect(doc.pages[0]!.lines.map((l) => l.text)).toContain('Total 1,240.00');
+    expect(doc.embeddedOcr?.[0]?.lines.map((l) => l.text)).toContain('Total 7,240.00');
+  });
+
+  it('OCRs a scan whose invisible layer is long enough to pass for a digital page', async () => {
+    const ocr = scriptedOcr();
+    const { lines } = sampleInvoice(5);
+    const doc = await readPdf(await makeSearchablePdf([await scan()], [lines], { invisible: true }), { ocr });
+    expect(ocr.calls).toBeGreaterThan(0);
+    expect(doc.method).toBe('ocr');
+    expect(doc.embeddedOcr?.[0]?.lines.length).toBeGreaterThan(5);
+  });
+
+  it('treats visible text lying over a full-page image the same way', async () => {
+    const ocr = scriptedOcr();
+    const doc = await readPdf(await makeSearchablePdf([await scan()], [wrongLayer], { invisible: false }), { ocr });
+    expect(doc.method).toBe('ocr');
+    expect(doc.embeddedOcr).toHaveLength(1);
+  });
+
+  it('keeps a digital page with a small logo image on the text path (decoy)', async () => {
+    const logo = await sharp({ create: { width: 120, height: 60, channels: 3, background: '#3366cc' } }).png().toBuffer();
+    const { lines } = sampleInvoice(3);
+    const pdf = await PDFDocument.load(await makeTextPdf([lines]));
+    const img = await pdf.embedPng(logo);
+    pdf.getPage(0).drawImage(img, { x: 400, y: 760, width: 120, height: 60 });
+    const ocr = forbiddenOcr();
+    const doc = await readPdf(await pdf.save(), { ocr });
+    expect(ocr.calls).toBe(0);
+    expect(doc.method).toBe('text');
+    expect(doc.embeddedOcr).toBeUndefined();
   });
 });

@@ -2,13 +2,25 @@
 // (unsupported, corrupt, no text) are values on the result, so a batch goes on past them.
 import { createHash } from 'node:crypto';
 import { extract, mergeExtractions } from './extract/index.ts';
+import { decideWithOtherFields } from './extract/vote.ts';
 import type { OcrEngine } from './ocr.ts';
 import { DEFAULT_MAX_BYTES, DocumentReadError, documentText, readDocument } from './read.ts';
 import { FileInputError, readRegularFile } from './file-input.ts';
-import type { DocumentErrorCode, Extraction, ProcessedDocument } from './types.ts';
+import { detectFileType } from './detect.ts';
+import { imageInfo } from './image.ts';
+import type { DocumentErrorCode, Extraction, ProcessedDocument, ReadDocument } from './types.ts';
 
 export interface ProcessOptions {
+  /** The engine that reads every OCR'd page first. */
   ocr: OcrEngine;
+  /**
+   * The other engine, read only for documents whose total or date came out doubtful; its
+   * reading is merged field by field. Without it the second reading is the first engine with
+   * automatic page layout.
+   */
+  secondOcr?: OcrEngine;
+  /** Swap the two engines for page scans (isPageScan): `secondOcr` reads them first. */
+  pageScansFirst?: boolean;
   localeHint?: 'dmy' | 'mdy' | null;
   maxPages?: number;
   /** Seconds for the whole document, both readings together (read.ts DEFAULT_TIME_BUDGET_S). */
@@ -31,11 +43,25 @@ export function failedDocument(file: string, code: DocumentErrorCode, message: s
 
 const AUTO_LAYOUT_PSM = 3;
 const SECOND_READING_BELOW = 0.6;
+/**
+ * How much a scanner's own OCR layer counts in the vote against our readings: enough to confirm
+ * a value or break a tie, not to outvote a confident reading (such layers held the true total on
+ * about 70 % of real scans, issue 9).
+ */
+export const EMBEDDED_LAYER_WEIGHT = 0.6;
+
+/** The document as its scanned pages' own OCR layers read it (other pages as they are). */
+export function embeddedReading(doc: ReadDocument): ReadDocument | null {
+  if (!doc.embeddedOcr?.length) return null;
+  const byNumber = new Map(doc.embeddedOcr.map((p) => [p.number, p]));
+  return { fileType: doc.fileType, method: 'ocr', pages: doc.pages.map((p) => byNumber.get(p.number) ?? p) };
+}
 
 /**
- * An OCR'd evidence document whose total or date came out missing or doubtful. A date that is
- * only doubtful because its day/month order is open (it carries alternatives) is not a reading
- * problem, and a POE has no total to find.
+ * An OCR'd evidence document whose total, date or currency came out missing or doubtful. A date
+ * that is only doubtful because its day/month order is open (it carries alternatives) is not a
+ * reading problem, and a POE has no total to find. A total with no currency is a reading problem
+ * too: the first engine may have no glyph for the symbol printed with it (Paddle has no €).
  */
 export function needsSecondReading(e: Extraction): boolean {
   if (e.kind === 'poe' || e.kind === 'other') return false;
@@ -43,7 +69,8 @@ export function needsSecondReading(e: Extraction): boolean {
   const date = e.fields.date;
   const weakAmount = !amount || amount.confidence < SECOND_READING_BELOW;
   const weakDate = !date || (date.confidence < SECOND_READING_BELOW && !date.alternatives?.length);
-  return weakAmount || weakDate;
+  const noCurrency = !!amount && !e.fields.currency;
+  return weakAmount || weakDate || noCurrency;
 }
 
 function withPsm(engine: OcrEngine, psm: number): OcrEngine {
@@ -53,18 +80,54 @@ function withPsm(engine: OcrEngine, psm: number): OcrEngine {
   };
 }
 
+/**
+ * Whether a file is a page scan (A4/Letter-sized: a PDF, or an image whose density or shape says
+ * so) rather than a receipt or a photo. bench:ocr, 8 generated A4 invoice scans: both engines
+ * read all 32 fields, tesseract.js in half Paddle's time; SROIE receipts: Paddle reads more
+ * (README). So page scans are read by tesseract.js first and receipts and photos by Paddle.
+ */
+export async function isPageScan(bytes: Uint8Array): Promise<boolean> {
+  const type = detectFileType(bytes);
+  if (type === 'pdf') return true;
+  if (!type) return false;
+  const info = await imageInfo(bytes).catch(() => null);
+  if (!info) return false;
+  const long = Math.max(info.width, info.height);
+  const short = Math.min(info.width, info.height);
+  if (info.density) return short / info.density >= 5.5;
+  return long / short > 1.29 && long / short < 1.55 && long >= 2000;
+}
+
 export async function processBytes(file: string, bytes: Uint8Array, opts: ProcessOptions): Promise<ProcessedDocument> {
   const base = { file, sha256: sha256(bytes), size: bytes.length };
+  if (opts.secondOcr && opts.pageScansFirst && (await isPageScan(bytes))) opts = { ...opts, ocr: opts.secondOcr, secondOcr: opts.ocr };
   try {
     const readOpts = { ...(opts.maxPages ? { maxPages: opts.maxPages } : {}), timeBudgetS: opts.timeBudgetS, startedAt: Date.now(), onPage: opts.onPage };
     const doc = await readDocument(bytes, { ocr: opts.ocr, ...readOpts });
-    let extraction = extract(doc, { localeHint: opts.localeHint ?? null });
+    const exOpts = { localeHint: opts.localeHint ?? null };
+    const docs = [doc];
+    const readings = [extract(doc, exOpts)];
+    const weights = [1];
+    const layer = embeddedReading(doc);
+    if (layer) {
+      docs.push(layer);
+      readings.push(extract(layer, exOpts));
+      weights.push(EMBEDDED_LAYER_WEIGHT);
+    }
+    // Readings that differ by a digit are decided by the document's other fields (vote.ts).
+    const decide = () => decideWithOtherFields(mergeExtractions(readings, weights), docs);
+    let extraction = decide();
     if (doc.method === 'ocr' && needsSecondReading(extraction)) {
-      // A second reading with automatic page layout, merged field by field: where the two agree
-      // confidence rises, where they differ the more confident value wins and the other is kept
-      // as an alternative. SROIE: dates 86.9 → 88.9 %, vendors 85.9 → 86.9 % (bench:accuracy).
-      const again = await readDocument(bytes, { ocr: withPsm(opts.ocr, AUTO_LAYOUT_PSM), ...readOpts }).catch(() => null);
-      if (again) extraction = mergeExtractions([extraction, extract(again, { localeHint: opts.localeHint ?? null })]);
+      // A second reading, merged field by field: where the readings agree confidence rises,
+      // where they differ the more confident value wins and the other is kept as an alternative.
+      const second = opts.secondOcr ?? withPsm(opts.ocr, AUTO_LAYOUT_PSM);
+      const again = await readDocument(bytes, { ocr: second, ...readOpts }).catch(() => null);
+      if (again) {
+        docs.push(again);
+        readings.push(extract(again, exOpts));
+        weights.push(1);
+        extraction = decide();
+      }
     }
     return {
       ...base,

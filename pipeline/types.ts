@@ -43,6 +43,11 @@ export interface ReadDocument {
   /** `text` when every page came from the text layer, `ocr` when any page was OCR'd. */
   method: ReadMethod;
   pages: Page[];
+  /**
+   * The OCR text layers that scanned pages already carried (a scanner's or phone app's own OCR),
+   * by page number: one more reading to vote with, never the truth. Absent when there are none.
+   */
+  embeddedOcr?: Page[];
 }
 
 export interface Field<T> {

@@ -31,6 +31,11 @@ export interface ServiceDeps {
   queue: JobQueue;
   /** Only the ingest job reads files; other callers may pass an engine that refuses. */
   ocr: OcrEngine;
+  /**
+   * The other engine, asked when the first reading left a total or date doubtful (and the first
+   * reader of page scans: pipeline/engines.ts says which reads what).
+   */
+  secondOcr?: OcrEngine;
   clock: Clock;
   config: Config;
   log: Logger;

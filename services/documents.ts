@@ -268,7 +268,11 @@ export async function ingestDocument(deps: ServiceDeps, documentId: string, ctx?
     throw new PermanentJobError(`document ${documentId}: the stored original is missing`);
   }
   const started = Date.now();
-  const processed = await processBytes(doc.fileName, bytes, { ocr: deps.ocr, timeBudgetS: deps.config.documentTimeout });
+  const processed = await processBytes(doc.fileName, bytes, {
+    ocr: deps.ocr,
+    ...(deps.secondOcr ? { secondOcr: deps.secondOcr, pageScansFirst: true } : {}),
+    timeBudgetS: deps.config.documentTimeout,
+  });
   await saveProcessedDocument(deps.db, documentId, processed);
   deps.log.info(
     { documentId, claimId: doc.claimId, jobId: ctx?.jobId, attempt: ctx?.attempt, status: processed.status, method: processed.method, pages: processed.pages, ms: Date.now() - started },

@@ -85,11 +85,14 @@ function pickInvoiceNumberOrNull(ctx: ReturnType<typeof buildContext>): Field<st
 /**
  * One extraction from several readings of the same document (two OCR passes with different
  * preprocessing, say): per field the value the readings agree on, else the most confident one.
- * Agreement raises confidence; the values left out are kept as alternatives.
+ * Agreement raises confidence; the values left out are kept as alternatives. `weights` (one per
+ * reading, default 1) scale how much a reading's confidences count in the vote: a reading known
+ * to be less reliable (a scanner's own OCR layer) can confirm a value but rarely outvote.
  */
-export function mergeExtractions(list: Extraction[]): Extraction {
-  if (list.length === 0) throw new Error('mergeExtractions needs at least one extraction');
-  if (list.length === 1) return list[0]!;
+export function mergeExtractions(input: Extraction[], weights?: number[]): Extraction {
+  if (input.length === 0) throw new Error('mergeExtractions needs at least one extraction');
+  if (input.length === 1) return input[0]!;
+  const list = weights ? input.map((e, i) => scaleConfidence(e, weights[i] ?? 1)) : input;
   const kindOf = [...list].sort((a, b) => b.kindConfidence - a.kindConfidence)[0]!;
   const merge = <T>(fields: (Field<T> | null)[]): Field<T> | null => {
     const present = fields.filter((f): f is Field<T> => !!f);
@@ -127,5 +130,16 @@ export function mergeExtractions(list: Extraction[]): Extraction {
       invoiceNumber: merge(f.map((x) => x.invoiceNumber)),
     },
     csr: kindOf.csr ?? list.find((e) => e.csr)?.csr ?? null,
+  };
+}
+
+function scaleConfidence(e: Extraction, w: number): Extraction {
+  if (w === 1) return e;
+  const scale = <T>(f: Field<T> | null): Field<T> | null => (f ? { ...f, confidence: Math.round(f.confidence * w * 100) / 100 } : null);
+  const f = e.fields;
+  return {
+    ...e,
+    kindConfidence: e.kindConfidence * w,
+    fields: { vendor: scale(f.vendor), amount: scale(f.amount), currency: scale(f.currency), date: scale(f.date), invoiceNumber: scale(f.invoiceNumber) },
   };
 }
