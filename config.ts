@@ -51,6 +51,7 @@ const EnvSchema = z.object({
   CLAIMPROOF_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'letters, digits, _ and - only').default('claimproof'),
   CLAIMPROOF_WORKER_CONCURRENCY: numberFrom(Math.max(1, os.availableParallelism())).pipe(z.number().int().min(1).max(64)),
   CLAIMPROOF_JOB_LOCK_SECONDS: numberFrom(30).pipe(z.number().min(1).max(3600)),
+  CLAIMPROOF_UPLOADS_PER_MINUTE: numberFrom(3000).pipe(z.number().int().min(0).max(1_000_000)),
   CLAIMPROOF_SWEEP_SECONDS: numberFrom(60).pipe(z.number().int().min(1).max(86400)),
   CLAIMPROOF_DOCUMENT_TIMEOUT: numberFrom(DEFAULT_TIME_BUDGET_S).pipe(z.number().positive().max(86_400)),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -90,6 +91,8 @@ export interface Config {
   workerConcurrency: number;
   /** How long a worker holds a job without renewing its lock: a dead worker's job is taken up after about this. */
   jobLockSeconds: number;
+  /** Upload requests one token may make per minute (0: no limit). */
+  uploadsPerMinute: number;
   /** How often stuck documents and unchecked claims are looked for again. */
   sweepSeconds: number;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
@@ -126,6 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerConcurrency: e.CLAIMPROOF_WORKER_CONCURRENCY,
     sweepSeconds: e.CLAIMPROOF_SWEEP_SECONDS,
     jobLockSeconds: e.CLAIMPROOF_JOB_LOCK_SECONDS,
+    uploadsPerMinute: e.CLAIMPROOF_UPLOADS_PER_MINUTE,
     documentTimeout: e.CLAIMPROOF_DOCUMENT_TIMEOUT,
     logLevel: e.LOG_LEVEL,
   };

@@ -13,6 +13,8 @@ import { createFinalFailureHandlers, createJobHandlers } from './services/handle
 import { JOB_NAMES, type JobName, type JobQueue } from './services/jobs.ts';
 import { createDiskStorage, type Storage } from './services/storage.ts';
 import { sweep } from './services/sweep.ts';
+import { memoryRateLimiter, redisRateLimiter } from './services/rate-limit.ts';
+import { Redis } from 'ioredis';
 import { createBullmqQueue } from './workers/bullmq.ts';
 import { createInProcessQueue } from './workers/in-process.ts';
 
@@ -74,6 +76,9 @@ export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Pr
     clock: opts.clock ?? systemClock,
     config,
     log,
+    uploadLimiter: config.redisUrl
+      ? redisRateLimiter(new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true }).on('error', () => {}), config.queuePrefix, config.uploadsPerMinute)
+      : memoryRateLimiter(config.uploadsPerMinute),
   };
   let sweeper: NodeJS.Timeout | null = null;
   let closed = false;
@@ -103,6 +108,7 @@ export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Pr
       await queue.close().catch((err: unknown) => log.warn({ err }, 'closing the queue failed'));
       await deps.ocr.close().catch(() => {});
       await deps.secondOcr?.close().catch(() => {});
+      await deps.uploadLimiter?.close().catch(() => {});
       await database.close();
     },
   };

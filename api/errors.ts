@@ -111,7 +111,10 @@ export function toProblem(error: unknown): Problem {
     return { status: STATUS_OF[error.code], body: { code: error.code, message: error.message, ...pick(error.details) }, ...(error.headers ? { headers: error.headers } : {}), fault: false };
   }
   const refusal = asServiceError(error);
-  if (refusal) return { status: STATUS_OF[refusal.code], body: { code: refusal.code, message: refusal.message, ...pick(refusal.details) }, fault: refusal.code === 'UNAVAILABLE' };
+  if (refusal) {
+    const retry = typeof refusal.details?.retryAfterS === 'number' ? { headers: { 'Retry-After': String(refusal.details.retryAfterS) } } : {};
+    return { status: STATUS_OF[refusal.code], body: { code: refusal.code, message: refusal.message, ...pick(refusal.details) }, ...retry, fault: refusal.code === 'UNAVAILABLE' };
+  }
   if (isUnavailable(error)) {
     return { status: 503, body: { code: 'UNAVAILABLE', message: 'the database or the job queue cannot be reached; try again shortly' }, headers: { 'Retry-After': '5' }, fault: true };
   }

@@ -73,7 +73,7 @@ async function main() {
   const prefix = `cpintake-${randomBytes(4).toString('hex')}`;
   const u = new URL(testServerUrl());
   u.pathname = `/${t.name}`;
-  const env = { ...process.env, DATABASE_URL: u.toString(), REDIS_URL, CLAIMPROOF_QUEUE_PREFIX: prefix, CLAIMPROOF_DATA_DIR: dir, CLAIMPROOF_OCR_WORKERS: '1', MALLOC_ARENA_MAX: '2', LOG_LEVEL: 'warn' };
+  const env = { ...process.env, DATABASE_URL: u.toString(), REDIS_URL, CLAIMPROOF_QUEUE_PREFIX: prefix, CLAIMPROOF_DATA_DIR: dir, CLAIMPROOF_OCR_WORKERS: '1', MALLOC_ARENA_MAX: '2', LOG_LEVEL: 'warn', CLAIMPROOF_UPLOADS_PER_MINUTE: '0' };
   const rt = await openRuntime(loadConfig(env), { log: silentLogger(), migrate: true });
   const children: ChildProcess[] = [];
   const server = await startServer(createServiceApp(rt.deps), 0, '127.0.0.1');

@@ -5,6 +5,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import type { OcrEngine } from '../pipeline/ocr.ts';
 import type { JobQueue } from './jobs.ts';
+import type { RateLimiter } from './rate-limit.ts';
 import type { Storage } from './storage.ts';
 
 export interface Clock {
@@ -39,6 +40,8 @@ export interface ServiceDeps {
   clock: Clock;
   config: Config;
   log: Logger;
+  /** Uploads per token and minute; absent: no limit. */
+  uploadLimiter?: RateLimiter;
 }
 
 /** Who acts: written into the audit trail with every change. */

@@ -137,7 +137,7 @@ async function spool(tempDir: string, source: Readable, maxBytes: number): Promi
  * since the sweeper queues every document left `queued`.
  */
 export async function storeUploads(
-  deps: Pick<ServiceDeps, 'db' | 'storage' | 'queue' | 'log'>,
+  deps: Pick<ServiceDeps, 'db' | 'storage' | 'queue' | 'log' | 'uploadLimiter'>,
   actor: Actor,
   claimId: string,
   files: AsyncIterable<IncomingFile> | Iterable<IncomingFile>,
@@ -145,6 +145,12 @@ export async function storeUploads(
 ): Promise<UploadedFile[]> {
   requirePermission(actor, 'document.upload');
   const claim = requireVisible(actor, await getClaimRecord(deps.db, claimId), `claim ${claimId}`);
+  if (deps.uploadLimiter) {
+    const decision = await deps.uploadLimiter.hit(`upload:${actor.name}`);
+    if (!decision.allowed) {
+      throw new ServiceError('RATE_LIMITED', `too many uploads from this token; try again in ${decision.retryAfterS} s`, { retryAfterS: decision.retryAfterS });
+    }
+  }
   if (CLOSED.has(claim.status)) throw new ServiceError('CONFLICT', `claim ${claimId} is ${claim.status}; it takes no more evidence`);
   const budget = new UploadBudget(limits);
   const results: UploadedFile[] = [];

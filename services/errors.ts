@@ -8,7 +8,8 @@ export type ServiceErrorCode =
   | 'TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'IMPORT_INVALID'
-  | 'UNAVAILABLE';
+  | 'UNAVAILABLE'
+  | 'RATE_LIMITED';
 
 export class ServiceError extends Error {
   constructor(

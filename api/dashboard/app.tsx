@@ -20,7 +20,8 @@ import { can, requirePermission } from '../../services/access.ts';
 import { changeClaimStatus, claimAuditForActor, claimFacetsForActor, countClaimsForActor, getClaimForActor, listClaimsForActor } from '../../services/claims.ts';
 import type { ServiceDeps } from '../../services/context.ts';
 import { correctDocument, DEFAULT_UPLOAD_LIMITS, getDocumentForActor, storeUploads, type IncomingFile } from '../../services/documents.ts';
-import { asServiceError, ServiceError, type ServiceErrorCode } from '../../services/errors.ts';
+import { asServiceError, ServiceError } from '../../services/errors.ts';
+import { STATUS_OF } from '../errors.ts';
 import { decideFlag, getFlagForActor } from '../../services/flags.ts';
 import { buildReport, getReport, latestReport, listReports } from '../../services/report.ts';
 import { toCsv } from '../../services/reports/render.ts';
@@ -51,18 +52,6 @@ function loadAssets(): Map<string, { body: string; type: string }> {
   return out;
 }
 
-const HTTP_STATUS: Record<ServiceErrorCode, 400 | 403 | 404 | 409 | 413 | 415 | 422 | 503> = {
-  NOT_FOUND: 404,
-  INVALID_INPUT: 400,
-  CONFLICT: 409,
-  INVALID_TRANSITION: 409,
-  CLAIM_INCOMPLETE: 409,
-  FORBIDDEN: 403,
-  TOO_LARGE: 413,
-  UNSUPPORTED_MEDIA_TYPE: 415,
-  IMPORT_INVALID: 422,
-  UNAVAILABLE: 503,
-};
 
 /** Rendered page previews by content hash and page (the bytes never change under a hash). */
 class PreviewCache {
@@ -170,7 +159,8 @@ export function createDashboard(deps: ServiceDeps): Hono<DashboardEnv> {
       deps.log.error({ err: error, path: c.req.path }, 'dashboard fault');
       return c.html(<ErrorPage session={session} status={500} title="Something went wrong" message="The server could not show this page. Try again; if it keeps failing, tell the operator." />, 500);
     }
-    const status = HTTP_STATUS[known.code];
+    // The API's status table: one mapping of refusals to HTTP for every page and route.
+    const status = STATUS_OF[known.code];
     if (wantsJson(c)) return c.json({ code: known.code, message: known.message }, status);
     const title = known.code === 'NOT_FOUND' ? 'Not found' : known.code === 'FORBIDDEN' ? 'Not allowed' : 'Could not do that';
     return c.html(<ErrorPage session={session} status={status} title={title} message={known.message} />, status);

@@ -28,19 +28,9 @@ export const noOcr: OcrEngine = {
   close: async () => {},
 };
 
-export async function redisAvailable(): Promise<boolean> {
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1, lazyConnect: true, retryStrategy: () => null });
-  try {
-    await redis.connect();
-    await redis.ping();
-    return true;
-  } catch {
-    if (process.env.CI === 'true') throw new Error(`Redis at ${REDIS_URL} is not reachable; CI requires it`);
-    return false;
-  } finally {
-    redis.disconnect();
-  }
-}
+import { redisAvailable } from '../helpers/redis.ts';
+
+export { redisAvailable };
 
 export type Driver = 'embedded' | 'postgres+bullmq';
 
@@ -61,11 +51,11 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function openHarness(driver: Driver, opts: { app?: AppOptions; workers?: boolean } = {}): Promise<Harness> {
+export async function openHarness(driver: Driver, opts: { app?: AppOptions; workers?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<Harness> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'claimproof-api-'));
   let db: TestDatabase | null = null;
   const prefix = `cptest-${randomBytes(5).toString('hex')}`;
-  const env: NodeJS.ProcessEnv = { CLAIMPROOF_DATA_DIR: dataDir, LOG_LEVEL: 'silent', CLAIMPROOF_QUEUE_PREFIX: prefix, CLAIMPROOF_WORKER_CONCURRENCY: '2' };
+  const env: NodeJS.ProcessEnv = { CLAIMPROOF_DATA_DIR: dataDir, LOG_LEVEL: 'silent', CLAIMPROOF_QUEUE_PREFIX: prefix, CLAIMPROOF_WORKER_CONCURRENCY: '2', ...opts.env };
   if (driver === 'postgres+bullmq') {
     db = await freshPostgres();
     const url = new URL(testServerUrl());
