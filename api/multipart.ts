@@ -1,7 +1,7 @@
 // Streamed multipart: each file part is handed on as a stream while the request is still arriving,
 // so the body is never held whole in memory (Hono's parseBody buffers it). One part is consumed at
 // a time: busboy waits (backpressure) until the consumer has stored the previous one.
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import busboy from 'busboy';
 import type { IncomingFile } from '../services/documents.ts';
 import { ServiceError } from '../services/errors.ts';
@@ -53,6 +53,7 @@ export function parseMultipart(headers: Headers, body: ReadableStream<Uint8Array
 
   bb.on('file', (name, stream, info) => {
     if (name !== field) {
+      stream.on('error', () => {});
       stream.resume();
       push(new ServiceError('INVALID_INPUT', `files go in the multipart field "${field}", not "${name}"`));
       return;
@@ -60,11 +61,18 @@ export function parseMultipart(headers: Headers, body: ReadableStream<Uint8Array
     // The limit can be reached while the part still waits in the queue, before its consumer has
     // attached: without a listener the destroy's error would crash the process. The consumer still
     // sees the error (a destroyed stream fails the pipeline it is put in).
-    stream.on('error', () => {});
+    // The consumer reads `part`: whatever goes wrong with the client's bytes (a limit, a body cut
+    // off mid-part) reaches it as a ServiceError, not as busboy's own error.
+    const part = new PassThrough();
+    part.on('error', () => {});
+    stream.on('error', (error: Error) => {
+      part.destroy(error instanceof ServiceError ? error : new ServiceError('INVALID_INPUT', `malformed multipart request: ${error.message}`));
+    });
     stream.on('limit', () => {
       stream.destroy(new ServiceError('TOO_LARGE', `${info.filename ?? 'a file'} is larger than the limit of ${limits.fileBytes} bytes for one file`));
     });
-    push({ fileName: info.filename || 'unnamed', stream });
+    stream.pipe(part);
+    push({ fileName: info.filename || 'unnamed', stream: part });
   });
   bb.on('field', (name, value, info) => {
     if (info.valueTruncated) push(new ServiceError('TOO_LARGE', `the field "${name}" is too long`));
