@@ -1,9 +1,10 @@
 // Writes a generated set of claims with evidence and the flags they must raise:
 //
-//   npm run bench:generate -- [--out .cache/generated] [--claims 30] [--as-of 2026-12-20]
+//   npm run bench:generate -- [--out .cache/generated] [--claims 30] [--tuning N] [--as-of 2026-12-20]
 //
-// Two parts from disjoint seeds: `tuning` (seeds 1…N), the one rules may be tuned on, and
-// `untouched` (seeds 5001…5000+N), reported apart and never looked at while tuning. Output:
+// Two parts from disjoint seeds: `tuning` (seeds 1…N, N = --tuning, default --claims), the one
+// rules may be tuned on, and `untouched` (seeds 5001…5000+M, M = --claims), reported apart and
+// never looked at while tuning. Output:
 // <out>/claims.json (the JSON claims form of SPEC.md), <out>/evidence/<claim_id>/…, and
 // <out>/expected.json ({asOf, brandText, parts, documents, flags}) that `bench:accuracy` reads.
 // Deterministic: the same arguments write the same bytes.
@@ -24,10 +25,10 @@ export interface ExpectedFile {
   flags: GeneratedClaim['flags'];
 }
 
-export function generateSet(claims: number, asOf: string): { part: Part; g: GeneratedClaim }[] {
+export function generateSet(counts: Record<Part, number>, asOf: string): { part: Part; g: GeneratedClaim }[] {
   const out: { part: Part; g: GeneratedClaim }[] = [];
   for (const [part, first] of Object.entries(PARTS) as [Part, number][]) {
-    for (let i = 0; i < claims; i++) out.push({ part, g: generateClaim(first + i, asOf) });
+    for (let i = 0; i < counts[part]; i++) out.push({ part, g: generateClaim(first + i, asOf) });
   }
   return out;
 }
@@ -41,9 +42,11 @@ async function main(): Promise<void> {
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
   const out = path.resolve(arg('--out', path.join(root, '.cache', 'generated')));
   const n = Number(arg('--claims', '30'));
+  const tuning = Number(arg('--tuning', String(n)));
   const asOf = arg('--as-of', '2026-12-20');
-  const set = generateSet(n, asOf);
-  await rm(out, { recursive: true, force: true });
+  const set = generateSet({ tuning, untouched: n }, asOf);
+  // Old evidence goes; the reading cache (.read-cache, by content hash) stays.
+  await rm(path.join(out, 'evidence'), { recursive: true, force: true });
   await mkdir(path.join(out, 'evidence'), { recursive: true });
   const expected: ExpectedFile = { asOf, brandText: BRAND_TEXT, parts: {}, documents: [], flags: [] };
   let files = 0;
@@ -62,7 +65,7 @@ async function main(): Promise<void> {
   }
   await writeFile(path.join(out, 'claims.json'), JSON.stringify(set.map(({ g }) => g.claim), null, 1));
   await writeFile(path.join(out, 'expected.json'), JSON.stringify(expected, null, 1));
-  console.log(`${out}: ${set.length} claims (${n} tuning, ${n} untouched), ${files} files, ${expected.flags.length} expected flags`);
+  console.log(`${out}: ${set.length} claims (${tuning} tuning, ${n} untouched), ${files} files, ${expected.flags.length} expected flags`);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

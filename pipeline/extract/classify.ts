@@ -175,8 +175,16 @@ export function documentTitle(ctx: DocContext): TitleHit | null {
   return best?.hit ?? null;
 }
 
+const globalCopies = new WeakMap<RegExp, RegExp>();
+
+/** Matches of `re` in `text` (a global copy compiled once per pattern). */
 function countOf(text: string, re: RegExp): number {
-  return (text.match(new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g')) ?? []).length;
+  let g = globalCopies.get(re);
+  if (!g) {
+    g = new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g');
+    globalCopies.set(re, g);
+  }
+  return (text.match(g) ?? []).length;
 }
 
 export interface Classification {
@@ -190,8 +198,9 @@ export interface Classification {
 export function classify(ctx: DocContext): Classification {
   const scores: Record<DocKind, number> = { invoice: 0, csr: 0, poe: 0, other: 1.5 };
   const why: string[] = [];
-  const title = documentTitle(ctx);
-  // Body words, the title row aside (its words already spoke).
+  // A title counts when it looks like a heading; its row then speaks as the title, not as body.
+  const found = documentTitle(ctx);
+  const title = found && found.strength > 0 ? found : null;
   const body = ctx.view.rows.filter((r) => r !== title?.row).map((r) => r.norm).join('\n');
   for (const kind of Object.keys(RULES) as Exclude<DocKind, 'other'>[]) {
     for (const [re, w] of RULES[kind]) {
@@ -210,7 +219,7 @@ export function classify(ctx: DocContext): Classification {
     scores.invoice += 1;
     scores.poe -= 1;
   }
-  if (title && title.strength > 0) {
+  if (title) {
     // A heading names the document: it outweighs whatever the body mentions ("this reminder is
     // not an invoice", a list of the invoices a statement covers).
     const others = Math.max(...(Object.keys(scores) as DocKind[]).filter((k) => k !== title.kind).map((k) => scores[k]));

@@ -94,6 +94,10 @@ describe('currency from what the document says, never a default', () => {
     const fr = [big('Lumière Événements'), { ...big('FACTURE'), gap: 1 }, 'Facture n°: F-12', 'Date: 14/03/2026', 'Montant HT | 1 500,00', 'TVA 20% | 300,00', 'Total TTC | 1 800,00'];
     expect(extract(layoutPage(fr)).fields.currency!.value).toBe('EUR');
   });
+  it('a "$" OCR made of a French invoice\'s "€" does not make it dollars', () => {
+    const fr = [big('Lumière Événements SARL'), { ...big('FACTURE'), gap: 1 }, 'Facture n°: F-12', 'Date: 14/03/2026', 'Montant HT | 1 500,00', 'TVA 20% | 300,00', 'Total TTC | 1 800,00 $'];
+    expect(extract(layoutPage(fr, { method: 'ocr' })).fields.currency!.value).toBe('EUR');
+  });
   it('decoy: a symbol printed with the total wins over country cues', () => {
     expect(extract(layoutPage(lines(['IBAN: DE89 3704 0044 0532 0130 00'], 'Total | £1,800.00'))).fields.currency!.value).toBe('GBP');
   });

@@ -75,6 +75,7 @@ function median(values: number[]): number {
  * by character count, as for any word holding spaces).
  */
 function separateCjkLabel(text: string): string {
+  if (!/[\u3400-\u9fff]/.test(text)) return text;
   return text.replace(/(\p{Script=Han}[：:]?)(?=[¥￥$€£]?\d)/gu, '$1 ');
 }
 
