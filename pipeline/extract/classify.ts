@@ -24,8 +24,17 @@ export function keywords(...alternatives: string[]): RegExp {
   return new RegExp(parts.join('|'), 'u');
 }
 
+/**
+ * The same alternatives with their spaces taken out, anchored at the start: OCR breaks the
+ * letters of large bold headings apart ("STATEM ENT OF ACCOUNT", "BESTE LLU NG").
+ */
+function compactTitle(re: RegExp): RegExp {
+  const alts = re.source.split('|').map((a) => a.replace(/^\(\?<!\[\\p\{L\}\\p\{N\}\]\)\(\?:(.*)\)\(\?!\[\\p\{L\}\\p\{N\}\]\)$/u, '$1').replace(/ \?/g, '').replace(/ /g, ''));
+  return new RegExp(`^(?:${alts.join('|')})`, 'u');
+}
+
 /** Titles by kind. A document is usually named by one of these in its first rows. */
-const TITLES: { kind: DocKind; re: RegExp; name: string }[] = [
+const TITLES: { kind: DocKind; re: RegExp; name: string; compact?: RegExp }[] = [
   {
     kind: 'other',
     name: 'estimate, quote or offer',
@@ -77,6 +86,8 @@ const TITLES: { kind: DocKind; re: RegExp; name: string }[] = [
     ),
   },
 ];
+
+for (const t of TITLES) t.compact = compactTitle(t.re);
 
 const RULES: Record<Exclude<DocKind, 'other'>, [RegExp, number][]> = {
   invoice: [
@@ -152,10 +163,17 @@ export function documentTitle(ctx: DocContext): TitleHit | null {
         .replace(/\s+/g, ' ')
         .trim();
       if (!words) continue;
+      // Speckle is not a heading: a title is read with some confidence.
+      if (Math.min(...seg.map((t) => t.confidence)) < 0.6) continue;
       const wordCount = words.split(' ').length;
       const size = Math.max(...seg.map((t) => t.box.h)) / medH;
       for (const t of TITLES) {
-        const m = t.re.exec(words);
+        let m = t.re.exec(words);
+        if (!m && row.method === 'ocr' && size > 1.25) {
+          // A large heading OCR broke apart: matched without its spaces, the whole cell.
+          const c = t.compact!.exec(words.replace(/\s+/g, ''));
+          if (c && c[0].length >= words.replace(/\s+/g, '').length - 1) m = Object.assign([words], { index: 0, input: words }) as unknown as RegExpExecArray;
+        }
         if (!m) continue;
         // A title leads its cell and is most of it ("Invoice No." yes, "Please quote this
         // number" no); bigger type or a cell of its own makes it a heading.

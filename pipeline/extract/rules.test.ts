@@ -41,6 +41,13 @@ describe('document kinds: titles weigh more than words in the body', () => {
     expect(extract(doc).kind).toBe('other');
   });
 
+  it('a large heading OCR broke apart still names the document; speckle does not', () => {
+    const doc = layoutPage([big('Kestrel Event Services LLP'), '810 Station Road', { ...big('STATEM ENT OF ACCOUNT'), gap: 1 }, 'No: ST-1', 'Date: 2026-03-14', ...invoiceBody], { method: 'ocr' });
+    expect(extract(doc).kind).toBe('other');
+    const speckle = layoutPage([big('Kestrel Event Services LLP'), { ...big('INVOICE'), gap: 1 }, 'Invoice No: INV-1', 'Date: 2026-03-14', { text: 'PO', size: 0.03 }, ...invoiceBody], { method: 'ocr' });
+    speckle.pages[0]!.lines.find((l) => l.text === 'PO')!.words[0]!.confidence = 0.2;
+    expect(extract(speckle).kind).toBe('invoice');
+  });
   it('decoy: an invoice that mentions its purchase order and the quote it follows stays an invoice', () => {
     const doc = layoutPage([big('Northwind Event Services Ltd'), '12 Harbour Road, Springfield', { ...big('INVOICE'), gap: 1 }, 'Invoice No: INV-2026-0042', 'PO Number: PO-55821', 'Quote ref: Q-2026-17', 'Date: 2026-03-14', ...invoiceBody, 'As per our estimate of 2026-02-20.']);
     const ex = extract(doc);
