@@ -160,6 +160,8 @@ const COUNTRY_CUES: { currency: string; cues: [RegExp, number][] }[] = [
       [/\b(AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC)\s+\d{5}(-\d{4})?\b/, 2.5],
       [/\bsales tax\b/, 1],
       [/\b(inc|llc)\b/, 0.5],
+      // The US employer identification number, printed where others print a VAT number.
+      [/\b(ein|fein|tax id)\s*:?\s*\d{2}-\d{7}\b/, 1.5],
     ],
   },
   {

@@ -96,6 +96,8 @@ describe('currency from what the document says, never a default', () => {
   it('an IBAN or a VAT number names the country', () => {
     expect(extract(layoutPage(lines(['IBAN: DE89 3704 0044 0532 0130 00']))).fields.currency!.value).toBe('EUR');
     expect(extract(layoutPage(lines(['VAT Reg No: GB 123 4567 89']))).fields.currency!.value).toBe('GBP');
+    const us = extract(layoutPage(lines(['EIN 16-2552418', 'Denver, CO 80202']))).fields.currency!;
+    expect([us.value, us.confidence >= 0.6]).toEqual(['USD', true]);
   });
   it('the language of the document counts before an address', () => {
     const fr = [big('Lumière Événements'), { ...big('FACTURE'), gap: 1 }, 'Facture n°: F-12', 'Date: 14/03/2026', 'Montant HT | 1 500,00', 'TVA 20% | 300,00', 'Total TTC | 1 800,00'];
