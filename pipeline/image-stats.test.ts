@@ -27,6 +27,10 @@ describe('image statistics', () => {
     expect(looksBlank(s)).toBe(false);
     expect(imageLook(s)).toBe('document');
   });
+  it('decoy: a faded receipt under a shadow has little paper white and is still a document', async () => {
+    const faint = await renderTextImage(['CORNER CAFE SDN BHD', 'Latte 2 x 12.50  25.00', 'TOTAL RM 33.90'], { page: { width: 227, height: 340 }, dpi: 200, faint: true, format: 'jpeg' });
+    expect(imageLook(await imageStats(faint))).toBe('document');
+  });
   it('grey is not colourful; flat areas are flat', () => {
     const w = 20;
     const h = 20;

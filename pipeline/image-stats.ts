@@ -141,7 +141,8 @@ export type ImageLook = 'blank' | 'document' | 'photo' | 'screenshot';
 export function imageLook(s: ImageStats): ImageLook {
   if (looksBlank(s)) return 'blank';
   if (s.flatShare >= 0.45 && s.colourShare >= 0.08 && s.paperShare < 0.85) return 'screenshot';
+  // Colour is required: a grey page under a shadow (a faded receipt photographed badly) has as
+  // little paper white as a photograph, and is still a document.
   if (s.colourfulness >= 22 && s.paperShare < 0.45 && s.flatShare < 0.45) return 'photo';
-  if (s.paperShare < 0.25 && s.flatShare < 0.3 && s.edgeDensity > 0.02) return 'photo';
   return 'document';
 }
