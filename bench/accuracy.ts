@@ -1,6 +1,11 @@
 // Extraction accuracy against a corpus with ground truth (corpus/README.md):
 //
 //   npm run bench:accuracy -- <corpus-dir> [--images] [--cache] [--verbose] [--only <name>]
+//   npm run bench:accuracy -- <claims-dir> [--cache] [--verbose]
+//
+// A <claims-dir> (claims.json, evidence/, expected.json: see bench/generate.ts) is checked end to
+// end: kinds as a confusion matrix, flags with precision/recall/F1 per code, tuning and untouched
+// parts apart (bench/claims-accuracy.ts).
 //
 // Reads every file of <dir>/truth.jsonl the way the product does (readDocument with a shared
 // OCR pool, then extract), compares field by field and prints per-field accuracy, seconds per
@@ -11,6 +16,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { extract } from '../pipeline/extract/index.ts';
+import { isClaimsFolder, runClaimsBench } from './claims-accuracy.ts';
 import { currencyExponent } from '../pipeline/money.ts';
 import { createOcrPool } from '../pipeline/ocr.ts';
 import { createPaddlePool } from '../pipeline/paddle.ts';
@@ -128,6 +134,10 @@ async function main(): Promise<void> {
   if (!dir) {
     console.error('usage: npm run bench:accuracy -- <corpus-dir> [--images] [--cache] [--verbose] [--only <file>] [--engine tesseract|paddle]');
     process.exit(2);
+  }
+  if (isClaimsFolder(dir)) {
+    await runClaimsBench(dir, { cache: flags.has('--cache'), verbose: flags.has('--verbose') });
+    return;
   }
   const truthPath = path.join(dir, 'truth.jsonl');
   if (!existsSync(truthPath)) {

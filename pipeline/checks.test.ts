@@ -210,8 +210,8 @@ describe('AMOUNT_MISMATCH', () => {
   });
   it('compares in the right exponent when the document has no currency (JPY claim)', () => {
     const claim = makeClaim({ expenses: [{ expenseId: 'E1', type: 'third_party', vendor: 'Acme', amountMinor: 1250, currency: 'JPY', date: '2026-03-04', description: null }] });
-    expect(codes(check([invoice({ amount: 125000, currency: null }), poe()], { claims: [claim] }))).toEqual([]);
-    expect(codes(check([invoice({ amount: 125100, currency: null }), poe()], { claims: [claim] }))).toEqual(['AMOUNT_MISMATCH']);
+    expect(codes(check([invoice({ amount: 125000, currency: null }), poe()], { claims: [claim] }))).toEqual(['LOW_CONFIDENCE']);
+    expect(codes(check([invoice({ amount: 125100, currency: null }), poe()], { claims: [claim] }))).toEqual(['AMOUNT_MISMATCH', 'LOW_CONFIDENCE']);
   });
 });
 
@@ -220,9 +220,13 @@ describe('CURRENCY_MISMATCH', () => {
     const r = check([invoice({ currency: 'USD' }), csr(), poe()]);
     expect(soleFlag(r, 'CURRENCY_MISMATCH').message).toBe('the invoice is in USD, the expense is claimed in EUR (1,250.00 USD against the claimed 1,250.00 EUR)');
   });
-  it('is not raised for the same currency, in any case, nor when no currency was read', () => {
+  it('is not raised for the same currency, in any case', () => {
     expect(codes(check([invoice({ currency: 'eur' }), csr(), poe()]))).toEqual([]);
-    expect(codes(check([invoice({ currency: null }), csr(), poe()]))).toEqual([]);
+  });
+  it('a document that names no currency: the check says it could not verify it, and raises no mismatch', () => {
+    const r = check([invoice({ currency: null }), csr(), poe()]);
+    expect(codes(r)).toEqual(['LOW_CONFIDENCE']);
+    expect(soleFlag(r, 'LOW_CONFIDENCE').message).toMatch(/currency not read \(the invoice names none\), so the claimed EUR could not be verified/);
   });
 });
 
@@ -344,6 +348,24 @@ describe('MIXED_CURRENCY', () => {
   });
   it('is not raised with one currency', () => {
     expect(codes(check(perfect()))).not.toContain('MIXED_CURRENCY');
+  });
+});
+
+describe('CSR sums and OCR confidence', () => {
+  const ocrLines = (conf: [number, number]) => csrLines([[10, 6000, 60000], [null, null, 10000]]).map((l, i) => ({ ...l, confidence: conf[i]! }));
+  it('a line that fails to add up only because a figure was read with low confidence is a review flag naming the line', () => {
+    // 100.00 read where 200.00 was printed: one digit, read with confidence 0.31.
+    const r = check([invoice(), csr({ csr: { lines: ocrLines([0.95, 0.31]), statedTotalMinor: 80000 } }), poe()]);
+    expect(codes(r)).toEqual(['LOW_CONFIDENCE']);
+    expect(soleFlag(r, 'LOW_CONFIDENCE').message).toMatch(/line "work 2" \(figures read with confidence 0\.31\) may be misread/);
+  });
+  it('decoy: the same mismatch read with confidence stays blocking', () => {
+    const r = check([invoice(), csr({ csr: { lines: ocrLines([0.95, 0.93]), statedTotalMinor: 80000 } }), poe()]);
+    expect(codes(r)).toEqual(['CSR_TOTAL_MISMATCH']);
+  });
+  it('decoy: a low-confidence line that no misread digit could explain does not excuse the mismatch', () => {
+    const r = check([invoice(), csr({ csr: { lines: ocrLines([0.95, 0.31]), statedTotalMinor: 98700 } }), poe()]);
+    expect(codes(r)).toContain('CSR_TOTAL_MISMATCH');
   });
 });
 

@@ -6,6 +6,7 @@ import { FLAG_CODES, FLAG_SEVERITIES } from './enums.ts';
 import { docCurrencyOf, KIND_FOR_EXPENSE, matchClaim, type ClaimMatching, type Match, type PairAssessment } from './match.ts';
 import { currencyExponent, formatMoney, minorToDecimal } from './money.ts';
 import type { Claim, DocKind, Expense, ExpenseType, ExtractedFields, Extraction, Flag, FlagCode, FlagSeverity, ProcessedDocument } from './types.ts';
+import { judgePlainText } from './usable-text.ts';
 import { containsFuzzy, normalizeVendor, vendorSimilarity, VENDOR_MATCH_THRESHOLD } from './vendor.ts';
 
 export type { Match } from './match.ts';
@@ -97,9 +98,6 @@ export const FLAG_SEVERITY: Record<FlagCode, FlagSeverity> = {
 const FLAG_ORDER: readonly FlagCode[] = FLAG_CODES;
 const SEVERITY_ORDER: readonly FlagSeverity[] = FLAG_SEVERITIES;
 
-/** A document with fewer letters and digits than this yields "no usable text". */
-export const MIN_USABLE_CHARS = 4;
-
 const EMPTY_FIELDS: ExtractedFields = { vendor: null, amount: null, currency: null, date: null, invoiceNumber: null };
 
 export function toEvidenceDocument(p: ProcessedDocument, claimId: string, id: string = p.file): EvidenceDocument {
@@ -175,13 +173,12 @@ export function sortFlags(flags: Flag[]): Flag[] {
   );
 }
 
-/** Readable: parsed, and some letters or digits came out of it. */
+/**
+ * Readable: parsed, and it yields usable text (usable-text.ts), or it is proof of execution that
+ * the reader recognised from its picture (a booth photo with no words on it).
+ */
 export function isReadable(doc: EvidenceDocument): boolean {
-  return doc.status === 'done' && usableChars(doc.text) >= MIN_USABLE_CHARS;
-}
-
-function usableChars(text: string): number {
-  return (text.match(/[\p{L}\p{N}]/gu) ?? []).length;
+  return doc.status === 'done' && (doc.kind === 'poe' || judgePlainText(doc.text).usable);
 }
 
 function kindName(kind: DocKind | null): string {
@@ -199,32 +196,75 @@ function plural(n: number, word: string): string {
  * Problems with a CSR's sums, in words; empty when it adds up or cannot be checked. A line with
  * hours and a rate must show hours × rate (any rounding to the minor unit is accepted); the lines
  * must add up to the stated total (or the unrounded products must round to it).
+ *
+ * A sum that fails only where a figure was read below `lowConfidence` (an OCR'd digit) is
+ * `doubtful`, for a reviewer to verify, naming the line; a mismatch between figures all read with
+ * confidence is `blocking`.
  */
-export function csrTotalProblems(doc: Pick<EvidenceDocument, 'csr' | 'fields'>): string[] {
+export function assessCsrTotals(doc: Pick<EvidenceDocument, 'csr' | 'fields'>, lowConfidence: number = DEFAULT_CHECK_CONFIG.lowConfidence): { blocking: string[]; doubtful: string[] } {
   const csr = doc.csr;
-  if (!csr || csr.lines.length === 0) return [];
+  const out = { blocking: [] as string[], doubtful: [] as string[] };
+  if (!csr || csr.lines.length === 0) return out;
   const stated = csr.statedTotalMinor ?? doc.fields.amount?.value ?? null;
+  const statedConfidence = csr.statedTotalMinor !== null ? (csr.statedTotalConfidence ?? 1) : (doc.fields.amount?.confidence ?? 1);
   const currency = doc.fields.currency?.value ?? null;
   const money = (m: number) => formatMoney(Math.round(m), currency);
-  const problems: string[] = [];
+  const unsure = (c: number | undefined) => (c ?? 1) < lowConfidence;
+  const readAs = (c: number | undefined) => ` (figures read with confidence ${(c ?? 1).toFixed(2)})`;
   let sumLines = 0;
   let sumExact = 0;
+  const doubtfulLines = csr.lines.filter((l) => unsure(l.confidence));
   for (const line of csr.lines) {
     sumLines += line.amountMinor;
     if (line.hours !== null && line.rateMinor !== null) {
       const exact = line.hours * line.rateMinor;
       sumExact += exact;
       if (Math.abs(line.amountMinor - exact) >= 1 - 1e-9) {
-        problems.push(`line "${line.description}": ${line.hours} h × ${money(line.rateMinor)} = ${money(exact)}, but the line shows ${money(line.amountMinor)}`);
+        const what = `line "${line.description}": ${line.hours} h × ${money(line.rateMinor)} = ${money(exact)}, but the line shows ${money(line.amountMinor)}`;
+        // Doubtful when one misread digit of the amount, the hours or the rate would explain it.
+        const hoursRead = line.rateMinor ? line.amountMinor / line.rateMinor : NaN;
+        const rateRead = line.hours ? line.amountMinor / line.hours : NaN;
+        const misread =
+          oneDigitMisread(line.amountMinor, exact) ||
+          (Number.isInteger(hoursRead) && oneDigitMisread(line.hours, hoursRead)) ||
+          (Number.isInteger(rateRead) && oneDigitMisread(line.rateMinor, rateRead));
+        if (unsure(line.confidence) && misread) out.doubtful.push(what + readAs(line.confidence));
+        else out.blocking.push(what);
       }
     } else {
       sumExact += line.amountMinor;
     }
   }
   if (stated !== null && sumLines !== stated && Math.abs(sumExact - stated) >= 1 - 1e-9) {
-    problems.push(`the ${plural(csr.lines.length, 'line')} add up to ${money(sumLines)}, but the stated total is ${money(stated)}`);
+    const what = `the ${plural(csr.lines.length, 'line')} add up to ${money(sumLines)}, but the stated total is ${money(stated)}`;
+    // Only a misreading that would explain the difference makes it doubtful: a doubtful line
+    // whose hours × rate closes the gap, or one digit of a doubtful figure read wrong.
+    const diff = stated - sumLines;
+    const explains = doubtfulLines.filter(
+      (l) => (l.hours !== null && l.rateMinor !== null && Math.round(l.hours * l.rateMinor) - l.amountMinor === diff) || oneDigitMisread(l.amountMinor, l.amountMinor + diff),
+    );
+    const statedExplains = unsure(statedConfidence) && oneDigitMisread(stated, sumLines);
+    if (explains.length || statedExplains) {
+      const names = [...explains.map((l) => `line "${l.description}"${readAs(l.confidence)}`), ...(statedExplains ? [`the stated total${readAs(statedConfidence)}`] : [])];
+      out.doubtful.push(`${what}; ${names.join(' and ')} may be misread`);
+    } else out.blocking.push(what);
   }
-  return problems;
+  return out;
+}
+
+/** `read` and `meant` differ in one digit (same number of digits): what an OCR misread makes. */
+function oneDigitMisread(read: number, meant: number): boolean {
+  const a = String(Math.abs(Math.round(read)));
+  const b = String(Math.abs(Math.round(meant)));
+  if (a.length !== b.length || a === b || read < 0 !== meant < 0) return false;
+  let differ = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) differ++;
+  return differ === 1;
+}
+
+/** The blocking problems of a CSR's sums (see assessCsrTotals). */
+export function csrTotalProblems(doc: Pick<EvidenceDocument, 'csr' | 'fields'>, lowConfidence?: number): string[] {
+  return assessCsrTotals(doc, lowConfidence).blocking;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -306,7 +346,8 @@ interface ClaimWork {
  * - A matched document with no amount / date / vendor read raises AMOUNT_MISMATCH /
  *   DATE_OUTSIDE_PERIOD / VENDOR_MISMATCH saying so: the evidence is not shown to agree.
  * - Across currencies the amounts are not compared (CURRENCY_MISMATCH says both amounts);
- *   a document with no currency read is taken to be in the claimed currency.
+ *   a document with no currency read raises no CURRENCY_MISMATCH: its amount is compared as
+ *   printed and LOW_CONFIDENCE says the currency could not be verified.
  * - DUPLICATE_DOCUMENT is about documents that back expenses. A second copy of a file that backs
  *   nothing is not a duplicate backing; it is an UNMATCHED_DOCUMENT (review) whose message
  *   names the copy it repeats.
@@ -438,6 +479,8 @@ function buildReport(w: ClaimWork, duplicates: Map<string, string[]>, asOf: stri
       ['invoice number', f.invoiceNumber],
     ];
     if (d.kind === 'invoice') used.splice(1, 0, ['vendor', f.vendor]);
+    // A currency nothing on the document names is not assumed to be the claimed one: say so.
+    if (!f.currency && f.amount) low.push(`currency not read (the ${what} names none), so the claimed ${e.currency} could not be verified`);
     for (const [name, field] of used) {
       if (!field || field.confidence >= config.lowConfidence) continue;
       const shown = name === 'amount' ? formatMoney(Number(field.value), docCurrency) : String(field.value);
@@ -454,10 +497,11 @@ function buildReport(w: ClaimWork, duplicates: Map<string, string[]>, asOf: stri
   // CSR arithmetic, matched or not
   for (const d of readable) {
     if (d.kind !== 'csr') continue;
-    const problems = csrTotalProblems(d);
-    if (problems.length === 0) continue;
+    const { blocking, doubtful } = assessCsrTotals(d, config.lowConfidence);
     const m = matchByDoc.get(d.id);
-    flags.push(flag('CSR_TOTAL_MISMATCH', problems.join('; '), { ...(m ? { expenseId: m.expenseId } : {}), documentId: d.id, file: d.file }));
+    const at = { ...(m ? { expenseId: m.expenseId } : {}), documentId: d.id, file: d.file };
+    if (blocking.length) flags.push(flag('CSR_TOTAL_MISMATCH', blocking.join('; '), at));
+    if (doubtful.length) flags.push(flag('LOW_CONFIDENCE', `CSR sums do not add up where figures were read with low confidence, please verify: ${doubtful.join('; ')}`, at));
   }
 
   // Invoices and CSRs that back nothing

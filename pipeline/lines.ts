@@ -115,7 +115,7 @@ export function roundBox(b: Box): Box {
   return { x: r(b.x), y: r(b.y), w: r(b.w), h: r(b.h) };
 }
 
-/** Letters and digits in a text; the measure of "usable" text throughout the readers. */
+/** Letters and digits in a text: how much a reading holds (usable-text.ts judges whether it is text). */
 export function alnumCount(text: string): number {
   const m = text.match(/[\p{L}\p{N}]/gu);
   return m ? m.length : 0;

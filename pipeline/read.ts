@@ -9,10 +9,11 @@ import { OcrError } from './ocr.ts';
 import { describeContent, detectFileType } from './detect.ts';
 import { PdfReadError, pdfPageCount, readPdf, renderPdfPage } from './pdf.ts';
 import { ImageReadError, imageInfo, ocrImage, renderImagePage } from './image.ts';
-import { alnumCount } from './lines.ts';
 import { checkPdfCost, PdfBudgetError } from './pdf-guard.ts';
 import { formatSize } from './file-input.ts';
 import { DEFAULT_TIME_BUDGET_S } from './limits.ts';
+import { imageStats, looksBlank } from './image-stats.ts';
+import { judgeText } from './usable-text.ts';
 
 export class DocumentReadError extends Error {
   override name = 'DocumentReadError';
@@ -74,14 +75,28 @@ export async function readDocument(bytes: Uint8Array, opts: ReadOptions): Promis
   } catch (err) {
     throw toDocumentError(err, type);
   }
-  if (!hasUsableText(doc)) {
+  // The picture of an OCR'd page is evidence too (a booth photo has few words); a page that is
+  // one tone edge to edge adds nothing.
+  if (type === 'pdf') await addPdfImageStats(bytes, doc);
+  if (!judgeText(doc.pages.flatMap((p) => p.lines.flatMap((l) => l.words))).usable && !doc.pages.some((p) => p.image && !looksBlank(p.image))) {
     const how = doc.method === 'ocr' ? 'OCR found' : 'the text layer holds';
-    throw new DocumentReadError('NO_TEXT', `no usable text: ${how} nothing readable on ${doc.pages.length} page(s)`);
+    throw new DocumentReadError('NO_TEXT', `no usable text: ${how} no dictionary word or document value on ${doc.pages.length} page(s)${doc.method === 'ocr' ? ' and the image is blank' : ''}`);
   }
   return doc;
 }
 
+/** Image statistics of the OCR'd pages of a PDF, from a thumbnail rendering (a few ms a page). */
+async function addPdfImageStats(bytes: Uint8Array, doc: ReadDocument): Promise<void> {
+  for (const page of doc.pages) {
+    if (page.method !== 'ocr' || page.image) continue;
+    page.image = await imageStats(await renderPdfPage(bytes, page.number, STATS_DPI));
+  }
+}
+
+const STATS_DPI = 30;
+
 async function readImage(bytes: Uint8Array, type: Exclude<FileType, 'pdf'>, ocr: OcrEngine, maxPages: number, beforePage: (page: number, pages: number) => void): Promise<ReadDocument> {
+
   const info = await imageInfo(bytes);
   if (info.pages > maxPages) {
     throw new DocumentReadError('TOO_LARGE', `the image has ${info.pages} pages, more than the limit of ${maxPages}`);
@@ -95,26 +110,12 @@ async function readImage(bytes: Uint8Array, type: Exclude<FileType, 'pdf'>, ocr:
       while (next < info.pages) {
         const i = next++;
         beforePage(i + 1, info.pages);
-        const r = await ocrImage(ocr, input, { page: i });
-        pages[i] = { number: i + 1, method: 'ocr', width: r.sourceWidth, height: r.sourceHeight, lines: r.lines };
+        const [r, image] = await Promise.all([ocrImage(ocr, input, { page: i }), imageStats(input, { page: i })]);
+        pages[i] = { number: i + 1, method: 'ocr', width: r.sourceWidth, height: r.sourceHeight, lines: r.lines, image };
       }
     }),
   );
   return { fileType: type, method: 'ocr', pages };
-}
-
-/** At least one real word: letters or digits read with some confidence, not OCR speckle. */
-function hasUsableText(doc: ReadDocument): boolean {
-  let chars = 0;
-  for (const page of doc.pages) {
-    for (const line of page.lines) {
-      for (const w of line.words) {
-        const n = alnumCount(w.text);
-        if (n >= 2 && w.confidence >= 0.5) chars += n;
-      }
-    }
-  }
-  return chars >= 4;
 }
 
 function toDocumentError(err: unknown, type: FileType): DocumentReadError {

@@ -1,5 +1,6 @@
 // The plain data that flows through claimproof. Every layer (pipeline, db, workers, api, cli)
 // speaks these names, so a `Flag` is the same thing in the schema, the API and the page.
+import type { ImageStats } from './image-stats.ts';
 
 /** A rectangle on a page, in fractions of the page size (0..1), origin at the top left. */
 export interface Box {
@@ -35,6 +36,8 @@ export interface Page {
   height: number;
   /** Lines in reading order: top to bottom, then left to right. */
   lines: Line[];
+  /** How the page image looks (OCR'd pages only): colour, paper, edges; see image-stats.ts. */
+  image?: ImageStats;
 }
 
 /** What a reader makes of a file before any interpretation. */
@@ -75,6 +78,8 @@ export interface CsrLine {
   amountMinor: number;
   page: number;
   box: Box | null;
+  /** Lowest reading confidence of the line's figures (1 for a text layer); absent in older extractions. */
+  confidence?: number;
 }
 
 export interface ExtractedFields {
@@ -92,7 +97,7 @@ export interface Extraction {
   kindConfidence: number;
   fields: ExtractedFields;
   /** Present for CSRs: the lines and the total they state. */
-  csr: { lines: CsrLine[]; statedTotalMinor: number | null } | null;
+  csr: { lines: CsrLine[]; statedTotalMinor: number | null; statedTotalConfidence?: number } | null;
 }
 
 export type DocumentErrorCode = 'UNSUPPORTED' | 'CORRUPT' | 'NO_TEXT' | 'TOO_LARGE' | 'READ_ERROR';

@@ -23,6 +23,8 @@ export type CorrectedFields = Partial<Record<CorrectableField, FieldCorrection>>
 export interface CsrData {
   lines: CsrLine[];
   statedTotalMinor: number | null;
+  /** How surely the stated total was read (absent in older rows: taken as 1). */
+  statedTotalConfidence?: number;
 }
 
 // One row per extraction run of a document (`version` 1, 2, …); the latest is the one in force.

@@ -20,6 +20,9 @@ const TOTAL_POSITIVE: [RegExp, number][] = [
   [/\b(gesamtbetrag|rechnungsbetrag|endbetrag|gesamtsumme|zahlbetrag|bruttobetrag|rechnungssumme)\b|\bzu zahlen\b|\bgesamt brutto\b/, 6],
   [/\btotaal(bedrag)?\b|\bte betalen\b|\bfactuur ?totaal\b|\beindtotaal\b/, 5.5],
   [/\bimporte total\b|\btotal a pagar\b|\btotale (da pagare|fattura|documento|complessivo)\b|\bvalor total\b|\btotal geral\b/, 6],
+  // Swedish, Polish, Czech, Greek and Chinese totals (Greek and Chinese need no ASCII \b).
+  [/\b(att betala|summa att betala|totalbelopp|do zap[lł]aty|razem do zap[lł]aty|celkem k uhrade|k uhrade|celkova castka)\b|πληρωτεο|συνολο πληρωμης|价税合计|应付金额|实付金额|应付|实付/, 6],
+  [/\b(summa|totalt|razem|suma|celkem)\b|(?<![\p{L}])συνολο(?![\p{L}])|合计|总计|总额|合計/u, 4.5],
   [/\bnet+ total\b|\btotal net+\b(?! ?(ht|excl|before))/, 4.5],
   [/\b(total|amount) (rounded|after rounding)\b|\brounded (total|amount)\b/, 6],
   [/\btotal\b|\btotale\b|\bgesamt\b|\bsumme\b/, 4],
@@ -29,15 +32,15 @@ const TOTAL_POSITIVE: [RegExp, number][] = [
   [/\b(ttl|tl|tot|totl|g\.? ?total)\b/, 3.5],
 ];
 
-const TAX_RULE: [RegExp, number] = [/\b(tax|taxes|vat|gst|[g6][s5][t7]|sst|tva|btw|mwst|ust|iva|igst|cgst|sgst|utgst|cess|hst|pst|qst|service tax|service charge|svc chg|s\.?c\.?)\b/, -4.5];
+const TAX_RULE: [RegExp, number] = [/\b(tax|taxes|vat|gst|[g6][s5][t7]|sst|tva|btw|mwst|ust|iva|igst|cgst|sgst|utgst|cess|hst|pst|qst|moms|dph|podatek|service tax|service charge|svc chg|s\.?c\.?)\b|(?<![\p{L}])φπα(?![\p{L}])|税额|税金/u, -4.5];
 const TOTAL_NEGATIVE: [RegExp, number][] = [
   // "GST 6% included in total", "Total includes 6% GST": the tax inside the total.
   [/\bincluded in (the )?total\b|\btotal includes?\b/, -6],
-  [/\bsub ?-?total|\bsubtotaal\b|\bzwischensumme\b|\bsous-?total\b|\bsubtotale\b|\btotal partiel\b|\bsubt\b/, -7],
+  [/\bsub ?-?total|\bsubtotaal\b|\bzwischensumme\b|\bsous-?total\b|\bsubtotale\b|\btotal partiel\b|\bsubt\b|\bdelsumma\b|\bmezisoucet\b|\bzaklad dane\b|\bbez dph\b|\bexkl\.? moms\b|(?<![\p{L}])(μερικο συνολο|καθαρη αξια)(?![\p{L}])|小计|不含税/u, -7],
   [/\bexcl(\.|usive|uding)?\b|\bexclusief\b|\bex\.? ?(gst|vat|tax|btw)\b|\bbefore tax\b|\bpre-?tax\b|\bzonder btw\b|\bhors tax|\b(montant|total|prix) ht\b|\bht\b|\bnetto\b|\bnettobetrag\b|\bnet amount\b|\bimponible\b|\bgrondslag\b|\btaxable\b/, -5],
   TAX_RULE,
   [/\b(discount|disc|rabatt|korting|remise|descuento|sconto|savings?|saved|promo|voucher|coupon)\b/, -5],
-  [/\b(change|kembali|baki|wechselgeld|rendu|rendue|cambio|resto)\b/, -7],
+  [/\b(change|kembali|baki|wechselgeld|rendu|rendue|cambio|resto|vaxel|reszta|vraceno)\b|找零/u, -7],
   [/\b(cash|tendered|tunai|payment|(?<!to be |be )paid|betaald|bezahlt|paye|pagado|card|visa|master ?card|credit card|debit|eftpos|amex|received|bayar|tender|gegeven)\b/, -3],
   [/\bround(ing)?\b|\br[o0]u[nr]ding\b|\bround(ing)? adj|\badj(ustment)?\b|\bafronding\b|\barrondi/, -5],
   [/\b(previous|prior|opening|last|old) (balance|bal)\b|\bbalance (b\/f|brought forward|forward|carried)\b|\barrears\b|\bvorheriger saldo\b/, -7],
@@ -223,8 +226,8 @@ export function pickTotal(ctx: DocContext): AmountPick | null {
     valueSet.set(v, [...(valueSet.get(v) ?? []), s]);
   }
   const isKind = (s: Scored, re: RegExp) => s.labels.some((l) => l.where !== 'header' && re.test(l.norm));
-  const subtotals = scored.filter((s) => isKind(s, /sub ?-?total|subtotaal|zwischensumme|sous-?total|excl|\bht\b|netto|grondslag|before tax/));
-  const taxes = scored.filter((s) => isKind(s, /\b(tax|vat|gst|sst|tva|btw|mwst|ust|iva|igst|cgst|sgst|service charge)\b/) && !isKind(s, /incl/));
+  const subtotals = scored.filter((s) => isKind(s, /sub ?-?total|subtotaal|zwischensumme|sous-?total|excl|\bht\b|netto|grondslag|before tax|imponible|delsumma|bez dph|zaklad|小计|不含税/u));
+  const taxes = scored.filter((s) => isKind(s, /\b(tax|vat|gst|sst|tva|btw|mwst|ust|iva|igst|cgst|sgst|moms|dph|service charge)\b|φπα|税额/u) && !isKind(s, /incl/));
   const cash = scored.filter((s) => isKind(s, /\b(cash|tendered|tunai|tender|paid|payment|card|visa|master ?card|master|amex|debit|credit card|eftpos)\b/));
   const change = scored.filter((s) => isKind(s, /\b(change|kembali|baki)\b/));
   const sums = combos(subtotals, taxes, (a, t) => (t > 0 ? a + t : null));

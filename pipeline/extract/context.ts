@@ -1,5 +1,6 @@
 // What every field rule looks at: the rows, every amount and date found on them, and where the
 // words that label a value sit (left of it on its row, or above it in its column).
+import type { ImageStats } from '../image-stats.ts';
 import type { Box, ReadDocument } from '../types.ts';
 import { scanDates, type DateMention } from './date.ts';
 import { decimalStyle, scanMoney, type MoneyMention } from './money-scan.ts';
@@ -18,6 +19,8 @@ export interface DocContext {
   text: string;
   /** All normalised text. */
   norm: string;
+  /** How the OCR'd pages look as pictures, page by page (absent for text-layer pages). */
+  images: ImageStats[];
 }
 
 export function buildContext(doc: ReadDocument): DocContext {
@@ -45,6 +48,7 @@ export function buildContext(doc: ReadDocument): DocContext {
     datesOn: byRow(dates),
     text: view.rows.map((r) => r.text).join('\n'),
     norm: view.rows.map((r) => r.norm).join('\n'),
+    images: doc.pages.flatMap((p) => (p.image ? [p.image] : [])),
   };
 }
 

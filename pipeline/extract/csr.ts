@@ -67,13 +67,16 @@ function nearest(x: number, cols: Columns): Slot | null {
   return best === 'description' ? null : best;
 }
 
+/** A total of hours, days or quantities. */
+const QUANTITY_TOTAL = /\b(hours?|hrs?|days?|qty|quantity|quantities|units?|stunden|tage|heures|jours|horas|dias|uren|dagen)\b/;
 const TOTAL_ROW = /^(grand )?total\b|\btotal (amount|claimed|cost|due)\b|^(totaal|gesamt|summe|montant total)\b/;
 
 /** Lines and stated total of a CSR; `currency` sets the minor-unit exponent. */
-export function extractCsr(ctx: DocContext, currency: string | null): { lines: CsrLine[]; statedTotalMinor: number | null } {
+export function extractCsr(ctx: DocContext, currency: string | null): { lines: CsrLine[]; statedTotalMinor: number | null; statedTotalConfidence: number } {
   const cols = findColumns(ctx);
   const lines: CsrLine[] = [];
   let statedTotalMinor: number | null = null;
+  let statedTotalConfidence = 1;
   const rows = cols ? ctx.view.rows.filter((r) => r.index > cols.header.index) : ctx.view.rows;
   for (const row of rows) {
     const all = ctx.moneyOn(row);
@@ -99,7 +102,14 @@ export function extractCsr(ctx: DocContext, currency: string | null): { lines: C
     if (TOTAL_ROW.test(descNorm.replace(/[^a-z ]/g, '').trim())) {
       const amountCol = cols?.amount ?? null;
       const pick = amountCol !== null ? money.reduce((a, b) => (Math.abs(center(a) - amountCol) < Math.abs(center(b) - amountCol) ? a : b)) : money[money.length - 1]!;
+      // "Total hours 64", "Total days 5": a total of quantities, not the money total. So is a
+      // total whose figure stands in the hours column or is printed without money's decimals
+      // on a sheet whose amounts have them.
+      const inHours = cols !== null && nearest(center(pick), cols) === 'hours';
+      const bare = pick.fractionDigits === 0 && !pick.code && ctx.money.some((m) => m.fractionDigits === 2);
+      if (QUANTITY_TOTAL.test(descNorm) || inHours || bare) continue;
       statedTotalMinor = minor(pick, currency);
+      statedTotalConfidence = figureConfidence(pick);
       break;
     }
     if (/\b(subtotal|sub-total|tax|vat|gst)\b/.test(descNorm)) continue;
@@ -137,6 +147,7 @@ export function extractCsr(ctx: DocContext, currency: string | null): { lines: C
       amountMinor: minor(amount, currency),
       page: row.page,
       box: unionBoxes(row.tokens.map((t) => t.box)),
+      confidence: Math.min(...money.map(figureConfidence)),
     });
   }
   if (statedTotalMinor === null) {
@@ -147,10 +158,19 @@ export function extractCsr(ctx: DocContext, currency: string | null): { lines: C
         .slice(0, m.span.start)
         .map((t) => t.norm)
         .join(' ');
-      if (/\btotal\b/.test(left) && !/\bsub/.test(left)) statedTotalMinor = minor(m, currency);
+      if (/\btotal\b/.test(left) && !/\bsub/.test(left) && !QUANTITY_TOTAL.test(left) && m.fractionDigits > 0) {
+        statedTotalMinor = minor(m, currency);
+        statedTotalConfidence = figureConfidence(m);
+      }
     }
   }
-  return { lines, statedTotalMinor };
+  return { lines, statedTotalMinor, statedTotalConfidence };
+}
+
+/** How surely a figure was read: its least confident token (1 on a text layer). */
+function figureConfidence(m: MoneyMention): number {
+  const ts = m.row.tokens.slice(m.span.start, m.span.end);
+  return ts.length ? Math.round(Math.min(...ts.map((t) => t.confidence)) * 100) / 100 : 1;
 }
 
 function center(m: MoneyMention): number {

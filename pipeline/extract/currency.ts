@@ -160,6 +160,8 @@ const COUNTRY_CUES: { currency: string; cues: [RegExp, number][] }[] = [
       [/\b(AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC)\s+\d{5}(-\d{4})?\b/, 2.5],
       [/\bsales tax\b/, 1],
       [/\b(inc|llc)\b/, 0.5],
+      // The US employer identification number, printed where others print a VAT number.
+      [/\b(ein|fein|tax id)\s*:?\s*\d{2}-\d{7}\b/, 1.5],
     ],
   },
   {
@@ -172,6 +174,7 @@ const COUNTRY_CUES: { currency: string; cues: [RegExp, number][] }[] = [
       [/\bunited kingdom\b|\bengland\b|\bscotland\b|\bwales\b/, 3],
       [/\bvat reg(istration)? no\b/, 1],
       [/\b[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}\b/, 0.5],
+      [vatOrIban(['gb']), 3],
     ],
   },
   {
@@ -179,10 +182,61 @@ const COUNTRY_CUES: { currency: string; cues: [RegExp, number][] }[] = [
     cues: [
       [/\b(gmbh|b\.v\.|bv|n\.v\.|sarl|s\.a\.r\.l\.|sas|s\.a\.s\.|s\.p\.a\.|s\.r\.l\.|s\.l\.|e\.k\.|ag|ug)\b/, 1],
       [/\b(btw|mwst|ust-?idnr|tva|iva|kvk|siret|rcs|ttc)\b/, 1.5],
-      [/\b(deutschland|germany|france|nederland|netherlands|belgie|belgique|espana|spain|italia|italy|osterreich|austria|portugal|ireland|finland|luxembourg)\b/, 2],
+      [/\b(deutschland|germany|france|nederland|netherlands|belgie|belgique|espana|spain|italia|italy|osterreich|austria|portugal|ireland|finland|luxembourg|greece|ellada)\b/, 2],
+      // The language of a euro country (French, German, Spanish, Italian, Dutch, Greek invoices).
+      [/\b(facture|montant|rechnung|gesamtbetrag|betrag|factura|importe|fattura|totale|factuur|totaal|bedrag)\b|τιμολογιο|συνολο|φπα/, 1.5],
+      // VAT numbers and IBANs of euro countries.
+      [vatOrIban(['de', 'fr', 'es', 'it', 'nl', 'be', 'at', 'ie', 'pt', 'fi', 'lu', 'el', 'gr', 'sk', 'si', 'ee', 'lv', 'lt', 'cy', 'mt', 'hr']), 3],
+    ],
+  },
+  {
+    currency: 'CHF',
+    cues: [
+      [/\b(schweiz|suisse|svizzera|switzerland)\b|\bche-?\d{3}/, 3],
+      [vatOrIban(['ch', 'li']), 3],
+    ],
+  },
+  {
+    currency: 'SEK',
+    cues: [
+      [/\b(sverige|sweden)\b/, 3],
+      [/\b(moms|att betala|summa att betala|kvitto|momsreg|org\.? ?nr)\b/, 1.5],
+      [vatOrIban(['se']), 3],
+    ],
+  },
+  {
+    currency: 'PLN',
+    cues: [
+      [/\b(polska|poland)\b/, 3],
+      [/\b(razem|do zap[lł]aty|faktura vat|nip|sprzedawca|nabywca)\b/, 1.5],
+      [vatOrIban(['pl']), 3],
+    ],
+  },
+  {
+    currency: 'CZK',
+    cues: [
+      [/\b(cesko|ceska republika|czech republic|czechia)\b/, 3],
+      [/\b(celkem|k uhrade|dph|ico|dic|danovy doklad)\b/, 1.5],
+      [vatOrIban(['cz']), 3],
+    ],
+  },
+  {
+    currency: 'CNY',
+    cues: [
+      [/\b(china|prc)\b|中国|人民币/, 3],
+      [/合计|发票|金额|价税合计/, 1.5],
     ],
   },
 ];
+
+/**
+ * A VAT number or an IBAN of one of `countries` (ISO 3166 codes, lower case, as normalised text
+ * prints them): "DE123456789", "FR 12 345678901", "GB 123 4567 89", "DE89 3704 0044 0532 0130 00".
+ */
+function vatOrIban(countries: string[]): RegExp {
+  const cc = countries.join('|');
+  return new RegExp(`(?<![a-z0-9])(?:${cc})(?:\\d{2}(?: ?[a-z0-9]{4}){3,7}(?: ?[a-z0-9]{1,4})?|(?: ?[a-z]?\\d){8,12})(?![a-z0-9])`);
+}
 
 export interface CountryGuess {
   currency: string;
@@ -284,6 +338,10 @@ export function pickCurrency(ctx: DocContext, total: { mention: MoneyMention; la
   };
   const fromSighting = (s: Sighting, confidence: number, note: string): CurrencyPick => {
     if (s.code === '$') return resolveDollar(s, confidence);
+    // "¥" is the yen in Japan and the yuan in China: a Chinese document means yuan.
+    if (s.code === 'JPY' && /[¥￥]/.test(s.raw) && country?.currency === 'CNY') {
+      return { value: 'CNY', confidence: confidence * 0.9, page: s.row.page, box: s.box, raw: s.raw, note: `"${s.raw}" on a Chinese document: yuan` };
+    }
     // OCR turns "RM" or "$" into "£", "¥", "€" now and then: a lone symbol read by OCR does not
     // outweigh clear country cues for another currency.
     if (s.row.method === 'ocr' && !/[A-Za-z]{2}/.test(s.raw) && country && country.score >= 4 && country.currency !== s.code) {

@@ -12,20 +12,21 @@ function addMonths(names: string[][]): void {
   });
 }
 // Normalised (lower case, no accents). One list per month: English, French, German, Dutch,
-// Spanish, Italian, Portuguese, with their usual abbreviations.
+// Spanish, Italian, Portuguese, Swedish, Polish and Czech (nominative and genitive, as dates print
+// them), Greek (both cases), with their usual abbreviations.
 addMonths([
-  ['january', 'jan', 'janvier', 'janv', 'januar', 'janner', 'jänner', 'januari', 'enero', 'ene', 'gennaio', 'gen', 'janeiro'],
-  ['february', 'feb', 'febr', 'fevrier', 'fev', 'fevr', 'februar', 'februari', 'febrero', 'febbraio', 'fevereiro'],
-  ['march', 'mar', 'mars', 'marz', 'maerz', 'mrz', 'maart', 'mrt', 'marzo', 'marco'],
-  ['april', 'apr', 'avril', 'avr', 'abril', 'abr', 'aprile'],
-  ['may', 'mai', 'mei', 'mayo', 'maggio', 'mag', 'maio'],
-  ['june', 'jun', 'juin', 'juni', 'junio', 'giugno', 'giu', 'junho'],
-  ['july', 'jul', 'juillet', 'juil', 'juli', 'julio', 'luglio', 'lug', 'julho'],
-  ['august', 'aug', 'aout', 'augustus', 'agosto', 'ago'],
-  ['september', 'sep', 'sept', 'septembre', 'septiembre', 'setiembre', 'settembre', 'set', 'setembro'],
-  ['october', 'oct', 'octobre', 'oktober', 'okt', 'octubre', 'ottobre', 'ott', 'outubro', 'out'],
-  ['november', 'nov', 'novembre', 'noviembre', 'novembro'],
-  ['december', 'dec', 'decembre', 'dezember', 'dez', 'diciembre', 'dic', 'dicembre', 'dezembro'],
+  ['january', 'jan', 'janvier', 'janv', 'januar', 'janner', 'jänner', 'januari', 'enero', 'ene', 'gennaio', 'gen', 'janeiro', 'styczen', 'stycznia', 'sty', 'leden', 'ledna', 'ιανουαριος', 'ιανουαριου', 'ιαν'],
+  ['february', 'feb', 'febr', 'fevrier', 'fev', 'fevr', 'februar', 'februari', 'febrero', 'febbraio', 'fevereiro', 'luty', 'lutego', 'lut', 'unor', 'unora', 'φεβρουαριος', 'φεβρουαριου', 'φεβ'],
+  ['march', 'mar', 'mars', 'marz', 'maerz', 'mrz', 'maart', 'mrt', 'marzo', 'marco', 'marzec', 'marca', 'brezen', 'brezna', 'μαρτιος', 'μαρτιου', 'μαρ'],
+  ['april', 'apr', 'avril', 'avr', 'abril', 'abr', 'aprile', 'kwiecien', 'kwietnia', 'kwi', 'duben', 'dubna', 'απριλιος', 'απριλιου', 'απρ'],
+  ['may', 'mai', 'mei', 'mayo', 'maggio', 'mag', 'maio', 'maj', 'maja', 'kveten', 'kvetna', 'μαιος', 'μαιου', 'μαι'],
+  ['june', 'jun', 'juin', 'juni', 'junio', 'giugno', 'giu', 'junho', 'czerwiec', 'czerwca', 'cze', 'cerven', 'cervna', 'ιουνιος', 'ιουνιου', 'ιουν'],
+  ['july', 'jul', 'juillet', 'juil', 'juli', 'julio', 'luglio', 'lug', 'julho', 'lipiec', 'lipca', 'lip', 'cervenec', 'cervence', 'ιουλιος', 'ιουλιου', 'ιουλ'],
+  ['august', 'aug', 'aout', 'augustus', 'agosto', 'ago', 'augusti', 'sierpien', 'sierpnia', 'sie', 'srpen', 'srpna', 'αυγουστος', 'αυγουστου', 'αυγ'],
+  ['september', 'sep', 'sept', 'septembre', 'septiembre', 'setiembre', 'settembre', 'set', 'setembro', 'wrzesien', 'wrzesnia', 'wrz', 'zari', 'σεπτεμβριος', 'σεπτεμβριου', 'σεπ'],
+  ['october', 'oct', 'octobre', 'oktober', 'okt', 'octubre', 'ottobre', 'ott', 'outubro', 'out', 'pazdziernik', 'pazdziernika', 'paz', 'rijen', 'rijna', 'οκτωβριος', 'οκτωβριου', 'οκτ'],
+  ['november', 'nov', 'novembre', 'noviembre', 'novembro', 'listopad', 'listopada', 'listopadu', 'lis', 'νοεμβριος', 'νοεμβριου', 'νοε'],
+  ['december', 'dec', 'decembre', 'dezember', 'dez', 'diciembre', 'dic', 'dicembre', 'dezembro', 'grudzien', 'grudnia', 'gru', 'prosinec', 'prosince', 'δεκεμβριος', 'δεκεμβριου', 'δεκ'],
 ]);
 
 const EN_ABBR = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
@@ -72,7 +73,7 @@ export function monthFromWord(word: string, ocr = false): number | null {
   return hits.size === 1 ? [...hits][0]! : null;
 }
 
-const MONTH_WORD = `[a-z][a-z.]{2,10}|[a-z0-9]{3}`;
+const MONTH_WORD = `\\p{L}[\\p{L}.]{2,13}|[a-z0-9]{3}`;
 
 export interface DateMention {
   row: Row;
@@ -192,9 +193,11 @@ const NUM_RE = /(?<![\d.,/-])(\d{1,2})\s?([-/.])\s?(\d{1,2})\s?\2\s?(\d{4}|\d{2}
 const NUM_SPACE_RE = /(?<![\d.,/-])(\d{1,2})([-/.])(\d{1,2})\s(\d{4})(?![\d]|[.,/:]\d)/g;
 const TEXT_DMY_RE = new RegExp(
   `(?<![\\d.,/])(\\d{1,2})(?:st|nd|rd|th|er|e|\\.|º)?\\s*(?:[-/ .,]\\s*|\\s+de\\s+)?(${MONTH_WORD})\\s*(?:[-/ .,']\\s*|\\s+de\\s+)?(\\d{4}|\\d{2})(?![\\d]|[.,/]\\d)`,
-  'g',
+  'gu',
 );
-const TEXT_MDY_RE = new RegExp(`(?<![a-z])(${MONTH_WORD})\\s*(\\d{1,2})(?:st|nd|rd|th)?\\s*(?:,\\s*|\\s)\\s*(\\d{4}|'\\d{2})(?!\\d)`, 'g');
+const TEXT_MDY_RE = new RegExp(`(?<![\\p{L}])(${MONTH_WORD})\\s*(\\d{1,2})(?:st|nd|rd|th)?\\s*(?:,\\s*|\\s)\\s*(\\d{4}|'\\d{2})(?!\\d)`, 'gu');
+// Chinese and Japanese: 2026年3月5日.
+const CJK_RE = /(?<!\d)(\d{4})\s?年\s?(\d{1,2})\s?月\s?(\d{1,2})\s?日/gu;
 
 function rawMatches(text: string, ocr: boolean): RawMatch[] {
   const out: RawMatch[] = [];
@@ -203,6 +206,10 @@ function rawMatches(text: string, ocr: boolean): RawMatch[] {
   ISO_RE.lastIndex = 0;
   while ((m = ISO_RE.exec(text))) {
     out.push({ index: m.index, length: m[0].length, kind: 'iso', a: Number(m[4]), b: Number(m[3]), yearText: m[1]! });
+  }
+  CJK_RE.lastIndex = 0;
+  while ((m = CJK_RE.exec(text))) {
+    out.push({ index: m.index, length: m[0].length, kind: 'iso', a: Number(m[3]), b: Number(m[2]), yearText: m[1]! });
   }
   for (const re of [TEXT_DMY_RE, TEXT_MDY_RE]) {
     re.lastIndex = 0;

@@ -69,6 +69,16 @@ function median(values: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
+/**
+ * Chinese prints a label and its value without a space ("合计：¥128.00", "日期2026年3月5日"):
+ * a space after the label lets it be read as the value's label (the word's box is then shared
+ * by character count, as for any word holding spaces).
+ */
+function separateCjkLabel(text: string): string {
+  if (!/[\u3400-\u9fff]/.test(text)) return text;
+  return text.replace(/(\p{Script=Han}[：:]?)(?=[¥￥$€£]?\d)/gu, '$1 ');
+}
+
 /** Splits a reader word that holds spaces into tokens, sharing its box by character count. */
 function splitWord(text: string, box: Box, confidence: number): Token[] {
   const parts: { s: string; start: number }[] = [];
@@ -140,7 +150,7 @@ export function buildView(doc: ReadDocument): DocView {
     const lines = [...page.lines].sort((a, b) => a.box.y - b.box.y || a.box.x - b.box.x);
     for (const line of lines) {
       const words = line.words.length ? line.words : [{ text: line.text, box: line.box, confidence: line.confidence }];
-      const tokens = words.flatMap((w) => splitWord(w.text, w.box, w.confidence));
+      const tokens = words.flatMap((w) => splitWord(separateCjkLabel(w.text), w.box, w.confidence));
       if (tokens.length === 0) continue;
       const lb = unionBoxes(tokens.map((t) => t.box))!;
       const lh = median(tokens.map((t) => t.box.h)) || lb.h;

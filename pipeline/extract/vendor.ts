@@ -10,7 +10,7 @@ import { normalize, squash, unionBoxes, type Row, type Token } from './text.ts';
 // Legal forms. Short ones ("AG", "SA", "AB") count only as the last word of a name.
 const LEGAL_LONG =
   /\b(sdn\.? ?bhd|bhd|s\/b|pvt\.? ?ltd|private limited|pte\.? ?ltd|pty\.? ?ltd|co\.?,? ?ltd|limited|ltd|llc|l\.l\.c|inc|incorporated|corp|corporation|company|plc|llp|gmbh|b\.v|n\.v|s\.a\.r\.l|sarl|eurl|s\.a\.s|s\.p\.a|s\.r\.l|s\.l|ltda|s\.r\.o|sp\. z o\.o|kft|d\.o\.o|oy|aps|a\/s|k\.k|e\.k|kg|ohg|gbr|vof|cv)\b\.?/;
-const LEGAL_SHORT_END = /\b(ag|sa|sas|bv|nv|ab|as|spa|srl|sl|se|ug|co)\.?$/;
+const LEGAL_SHORT_END = /\b(ag|sa|s\.a|sas|bv|nv|ab|as|spa|srl|sl|se|ug|co)\.?$/;
 const BUSINESS =
   /\b(enterprises?|trading|traders?|restaurant|restoran|cafe|coffee|bakery|hardware|stores?|shop|mart|market|supermarket|minimarket|pharmacy|farmasi|services|solutions|systems|technolog(y|ies)|marketing|station|hotel|resort|kedai|pasaraya|syarikat|perniagaan|stationery|books?|electrical|electronics?|motors?|auto|centre|center|industries|holdings|group|agency|studio|printing|print|gallery|boutique|florist|clinic|medical|supply|supplies|wholesale|retail|interior|design|consulting|logistics|machinery|tools|home|house|kitchen|food|foods|bistro|bar|grill|pizza|express|depot|outlet|international|global|trading co)\b/;
 
@@ -21,7 +21,7 @@ const REGISTRATION = /\b(gst|vat|tin|gstin|btw|tva|ust|mwst|iban|bic|swift|kvk|s
 const TITLE =
   /^(tax |commercial |retail |proforma |pro forma |official |simplified |cash |e-?)?(invoices?|receipts?|bills?|facture|factuur|rechnung|factura|fattura|quotation|quote|statement|credit note|debit note|delivery note|packing slip|order|cash|cash sales?|sales receipt|payment receipt|kopie factuur|copy|duplicated?|original|reprint|customer copy|merchant copy|certification statement( and report)?|certification report|statement and report|proof of execution|campaign report|event report|activity report)( ?\/ ?\w+)?\.?$/;
 const NOT_NAME =
-  /\b(thank|thanks|welcome|please|visit|customer|cashier|table|page|seite|date|time|total|subtotal|amount|description|qty|quantity|price|item|items|payment|change|balance|duplicated?|order|due|terms|note|notes|server|pax|counter|terminal|guest|member|points|receipt no|invoice no|no\.?:|signature|authori[sz]ed|signatory|copy|powered by|generated|printed|greetings|dear|hello|hi|account|number|summary|details|reference|rate|rooms|unit|hours|discount|check in|check out|datum|nummer|numero|bill to|ship to|sold to)\b/;
+  /\b(thank|thanks|welcome|please|visit|customer|cashier|table|page|seite|date|time|total|subtotal|amount|description|qty|quantity|price|item|items|payment|change|balance|duplicated?|order|due|terms|note|notes|server|pax|counter|terminal|guest|member|points|receipt no|invoice no|no\.?:|signature|authori[sz]ed|signatory|copy|powered by|generated|printed|greetings|dear|hello|hi|account|number|summary|details|reference|rate|rooms|unit|hours|discount|check in|check out|datum|nummer|numero|bill to|ship to|sold to|rechnungs\w*|lieferschein|kunden?\w*|factura|facture|fattura|faktura|factuur|fecha|importe|montant|betrag|seite|pagina|n[o°º]|nr|fallig|vencimiento|echeance|scadenza|vervaldatum)\b/;
 
 const BILL_TO =
   /\b(bill(ed)? to|billing address|invoice to|invoiced to|sold to|ship(ped)? to|shipping address|deliver(y|ed)? to|delivery address|customer|client|klant|kunde|kunden|rechnungsadresse|lieferadresse|rechnungsempfanger|adresse de facturation|adresse de livraison|factuuradres|afleveradres|leveradres|facturar a|cliente|attn|attention|guest name|nom de l'abonne|abonne|recipient|consignee|buyer)\b|^to:/;
@@ -65,6 +65,11 @@ export function cleanVendorName(text: string): string {
   return s.replace(/\s+/g, ' ').trim();
 }
 
+function median(values: number[]): number {
+  const v = [...values].sort((a, b) => a - b);
+  return v.length ? v[Math.floor(v.length / 2)]! : 0;
+}
+
 function isLegal(norm: string): boolean {
   return LEGAL_LONG.test(norm) || LEGAL_SHORT_END.test(norm);
 }
@@ -97,6 +102,8 @@ function nameLike(norm: string, raw: string): { ok: boolean; penalty: number } {
   if (NOT_NAME.test(norm)) penalty += 3;
   if (/^\d/.test(norm) && !legal && !BUSINESS.test(norm)) penalty += 2.5;
   if (/[.!?]$/.test(raw) && norm.split(' ').length > 4) penalty += 2;
+  // "Rechnungsnummer: RE-2026-12", "Fecha: 5 de marzo": a label and its value.
+  if (/^[\p{L} .°º]{2,30}:\s*\S*\d/u.test(raw)) penalty += 3;
   return { ok: true, penalty };
 }
 
@@ -298,14 +305,24 @@ export function pickVendor(ctx: DocContext): Field<string> | null {
       if (cands.length > before && cands[cands.length - 1]!.confidence >= 0.5) any = true;
       // A name broken over two lines ("PASARAYA BORONG PINTAR" / "SDN BHD", "… &" / "…").
       const next = topRows[i + 1];
-      if (next && parts.length === 1 && next.segments.length === 1) {
-        const nextNorm = next.norm;
+      // The continuation is the next row when both are one cell (a centred receipt header), or
+      // the cell that starts under this part in its own column (a sidebar, a letterhead beside
+      // the title).
+      const x0 = part[0]!.box.x;
+      const below =
+        parts.length === 1 && next?.segments.length === 1 ? next.segments[0] : next?.segments.find((seg) => Math.abs(seg[0]!.box.x - x0) < 0.02 && seg.length <= 4);
+      if (next && below) {
+        const nextNorm = below.map((t) => t.norm).join(' ');
+        const nextText = below.map((t) => t.text).join(' ');
+        const partNorm = part.map((t) => t.norm).join(' ');
         const join =
-          (LEGAL_LONG.test(nextNorm) && letters(next.text) <= 14) ||
-          /(&|\band|-)$/.test(row.norm) ||
+          (isLegal(nextNorm) && letters(nextText) <= 14 && !isLegal(partNorm)) ||
+          /(&|\band|-)$/.test(partNorm) ||
           /^(&|and\b)/.test(nextNorm) ||
-          (letters(next.text) >= 3 && next.tokens.length <= 3 && /^[\p{Lu}\s&.|]+$/u.test(next.text) && !LEGAL_LONG.test(row.norm) && (LEGAL_LONG.test(nextNorm) || BUSINESS.test(nextNorm)) && !ADDRESS.test(nextNorm));
-        if (join && Math.abs(next.height - row.height) < 0.5 * row.height) consider([...part, ...next.tokens], [row, next], posScore + 0.5, [`lines ${rank + 1}–${rank + 2} from the top`]);
+          (letters(nextText) >= 3 && below.length <= 3 && /^[\p{Lu}\s&.|]+$/u.test(nextText) && !LEGAL_LONG.test(partNorm) && (LEGAL_LONG.test(nextNorm) || BUSINESS.test(nextNorm)) && !ADDRESS.test(nextNorm));
+        const partH = median(part.map((t) => t.box.h));
+        const belowH = median(below.map((t) => t.box.h));
+        if (join && Math.abs(belowH - partH) < 0.5 * partH) consider([...part, ...below], [row, next], posScore + 0.5, [`lines ${rank + 1}–${rank + 2} from the top`]);
       }
     }
     // Letter-spaced names fall apart into cells: the whole row, when it is short and holds no value.
@@ -342,12 +359,17 @@ export function pickVendor(ctx: DocContext): Field<string> | null {
         }
       }
       const nextRow = page.rows[row.pageIndex + 1];
-      const footerish = LEGAL_FOOTER.test(row.norm) || (nextRow ? LEGAL_FOOTER.test(nextRow.norm) : false);
+      // A legal footer: its words say so, or a name with a legal form opens a line at the foot
+      // of the page ("Ironbridge Logistics LLC · 12 Market Street · Austin").
+      const footerish =
+        LEGAL_FOOTER.test(row.norm) ||
+        (nextRow ? LEGAL_FOOTER.test(nextRow.norm) : false) ||
+        (row.box.y > 0.85 && rowParts.length > 1 && isLegal(normalize(rowParts[0]!.map((t) => t.text).join(' '))));
       if (footerish && (page === lastPage || page === firstPage)) {
         const first = splitParts(row)[0]!;
         // The name before the legal form in a footer line ("Free SAS au capital de …").
         const norms = first.map((t) => t.norm.replace(/[.,]$/, ''));
-        const cut = norms.findIndex((n, k) => k > 0 && k < 6 && (LEGAL_LONG.test(n) || /^(sas|sarl|sa|ag|bv|b\.v|gmbh|ltd|inc|llc)$/.test(n)));
+        const cut = norms.findIndex((n, k) => k > 0 && k < 8 && (LEGAL_LONG.test(n) || LEGAL_SHORT_END.test(n)));
         const tokens = cut >= 0 ? first.slice(0, cut + 1) : first.length <= 4 ? first : null;
         if (tokens) consider(tokens, [row], 1.5, ['legal footer']);
       }
