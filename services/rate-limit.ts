@@ -44,7 +44,14 @@ export function redisRateLimiter(redis: Redis, prefix: string, max: number, wind
       const t = now();
       const window = Math.floor(t / windowMs);
       const k = `${prefix}:ratelimit:${key}:${window}`;
-      const [[, count]] = (await redis.multi().incr(k).pexpire(k, windowMs * 2).exec()) as [[Error | null, number], unknown];
+      let count: number;
+      try {
+        [[, count]] = (await redis.multi().incr(k).pexpire(k, windowMs * 2).exec()) as [[Error | null, number], unknown];
+      } catch {
+        // A limiter that cannot count lets the upload through: while Redis is down uploads are
+        // still accepted (and queued later from the database), which matters more than the limit.
+        return { allowed: true, retryAfterS: 0 };
+      }
       return count <= max ? { allowed: true, retryAfterS: 0 } : { allowed: false, retryAfterS: Math.ceil(((window + 1) * windowMs - t) / 1000) };
     },
     close: async () => {

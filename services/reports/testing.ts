@@ -44,7 +44,8 @@ export function evidence(spec: DocSpec): EvidenceDocument {
     kind: spec.kind,
     fields,
     csr: spec.csr ?? null,
-    text: spec.status === 'failed' ? '' : `readable text of ${spec.file}`,
+    // Words a dictionary knows and a value shaped like a document's: usable text by pipeline/usable-text.ts.
+    text: spec.status === 'failed' ? '' : `Invoice for the services of the period, total 100.00, dated 2026-01-31 (${spec.file})`,
   };
 }
 
