@@ -1,7 +1,7 @@
 // The incomplete-claims report, built from the database: what the nightly job and
 // `claimproof report` run. Each run is stored, so the API serves the latest one as it was.
 import { desc, eq, inArray } from 'drizzle-orm';
-import { getClaimFlags, loadCheckRows, type ExtractionSummary } from '../db/queries.ts';
+import { getOpenFlagsOf, loadCheckRows, type ExtractionSummary } from '../db/queries.ts';
 import { claims, reports } from '../db/schema/index.ts';
 import { DEFAULT_CHECK_CONFIG } from '../pipeline/checks.ts';
 import type { Flag } from '../pipeline/types.ts';
@@ -67,8 +67,9 @@ export async function gatherReportInput(deps: Pick<ServiceDeps, 'db'>): Promise<
       list.push(missingDocumentOf(d));
       docsByClaim.set(d.claimId, list);
     }
+    const openFlags = await getOpenFlagsOf(deps.db, part);
     for (const c of rows.claims) {
-      const flags = (await getClaimFlags(deps.db, c.claimId)).filter((f) => f.status === 'open');
+      const flags = openFlags.get(c.claimId) ?? [];
       out.push({
         claimId: c.claimId,
         partner: c.partner,

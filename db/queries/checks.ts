@@ -108,6 +108,22 @@ export async function getClaimFlags(db: Db, claimId: string): Promise<FlagRecord
   return rows.map(toFlag);
 }
 
+/** The open flags of many claims in one query, by claim id (what a report over all claims needs). */
+export async function getOpenFlagsOf(db: Db, claimIds: readonly string[]): Promise<Map<string, FlagRecord[]>> {
+  const out = new Map<string, FlagRecord[]>();
+  for (const part of chunk(claimIds, 1000)) {
+    const rows = await selectFlags(db)
+      .where(and(inArray(flags.claimId, part), eq(flags.status, 'open')))
+      .orderBy(severityOrder, asc(flags.createdAt), asc(flags.code), asc(flags.id));
+    for (const row of rows.map(toFlag)) {
+      const list = out.get(row.claimId) ?? [];
+      list.push(row);
+      out.set(row.claimId, list);
+    }
+  }
+  return out;
+}
+
 export async function getFlag(db: Db, flagId: string): Promise<FlagRecord | null> {
   if (!isUuid(flagId)) return null;
   const [row] = await selectFlags(db).where(eq(flags.id, flagId));
