@@ -8,11 +8,8 @@ import { checkPdfCost, PdfBudgetError } from './pdf-guard.ts';
 import { DocumentReadError, readDocument } from './read.ts';
 import { contentBombPdf, encryptedPdf, giantPagePdf, imageBombPdf, manyPagesPdf, pngBomb } from '../test/fixtures/hostile.ts';
 import { makeCorruptPdf, makeTextPdf } from '../test/fixtures/make.ts';
+import { noOcr } from './extract/testing.ts';
 
-const noOcr: OcrEngine = {
-  recognize: () => Promise.reject(new Error('OCR must not run')),
-  close: async () => {},
-};
 
 /** An OCR engine that takes `ms` per page and reads a line of text. */
 function slowOcr(ms: number): OcrEngine & { calls: number } {

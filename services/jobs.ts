@@ -75,6 +75,20 @@ export function parsePayload<N extends JobName>(name: N, data: unknown): ParsedP
   return result.data as ParsedPayload<N>;
 }
 
+/**
+ * How the catalogue identifies a job, for both queue implementations: a fixed job id (the same job
+ * queued twice is one), or a coalescing key with its debounce (at most one waiting and one
+ * running per key), or neither.
+ */
+export type JobIdentity = { kind: 'id'; id: string } | { kind: 'coalesce'; key: string; debounceMs: number } | { kind: 'none' };
+
+export function jobIdentity(name: JobName, payload: unknown): JobIdentity {
+  const spec = JOBS[name] as { jobId?: (p: never) => string; dedupeId?: (p: never) => string; debounceMs?: number };
+  if (spec.jobId) return { kind: 'id', id: spec.jobId(payload as never) };
+  if (spec.dedupeId) return { kind: 'coalesce', key: spec.dedupeId(payload as never), debounceMs: spec.debounceMs ?? 0 };
+  return { kind: 'none' };
+}
+
 /** Exponential backoff: base, 2×base, 4×base … capped at 10 minutes. */
 export function backoffDelay(name: JobName, attempt: number): number {
   return Math.min(JOBS[name].backoffMs * 2 ** Math.max(0, attempt - 1), 600_000);

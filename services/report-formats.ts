@@ -16,3 +16,8 @@ export async function renderReport(report: IncompleteClaimsReport, format: Repor
   if (format === 'pdf') return toPdf(report);
   return new TextEncoder().encode(format === 'csv' ? toCsv(report) : toJson(report));
 }
+
+/** The download name of a report in a format: `incomplete-claims-2026-05-10.csv`. */
+export function reportFileName(asOf: string, format: ReportFormat): string {
+  return `incomplete-claims-${asOf}.${format}`;
+}

@@ -4,7 +4,7 @@
 // under a real name. Everything is streamed: no whole file is held in memory here.
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream, type ReadStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -142,7 +142,6 @@ export function createDiskStorage(root: string): Storage {
       return createReadStream(p);
     },
     async readBytes(key) {
-      const { readFile } = await import('node:fs/promises');
       try {
         return await readFile(pathOf(key));
       } catch (error) {

@@ -11,7 +11,6 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.ts';
 import { getClaimDocuments } from '../db/queries.ts';
-import type { OcrEngine } from '../pipeline/ocr.ts';
 import { openRuntime, type Runtime } from '../runtime.ts';
 import { importClaims } from '../services/claims.ts';
 import { silentLogger, type Actor } from '../services/context.ts';
@@ -21,8 +20,9 @@ import { sweep } from '../services/sweep.ts';
 import { makeTextPdf } from './fixtures/make.ts';
 import { freshPostgres, postgresAvailable, testServerUrl, type TestDatabase } from './helpers/db.ts';
 import { redisAvailable } from './helpers/redis.ts';
+import { noOcr } from '../pipeline/extract/testing.ts';
+import { waitFor } from './helpers/wait.ts';
 
-const noOcr: OcrEngine = { recognize: () => Promise.reject(new Error('no OCR expected')), close: async () => {} };
 const admin: Actor = { name: 'test', role: 'admin' };
 const pg = await postgresAvailable();
 const redis = await redisAvailable();
@@ -57,13 +57,6 @@ function startRedis(port: number): Promise<ChildProcess> {
   });
 }
 
-async function waitFor(what: string, fn: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await fn())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe.skipIf(!pg || !redis)('faults on PostgreSQL + a private Redis', () => {
   let t: TestDatabase;

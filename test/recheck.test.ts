@@ -15,21 +15,16 @@ import {
   setFlagStatus,
 } from '../db/queries.ts';
 import { parseClaimsCsv } from '../pipeline/claims-input.ts';
-import type { OcrEngine } from '../pipeline/ocr.ts';
 import { processFile } from '../pipeline/process.ts';
 import { loadConfig } from '../config.ts';
 import { recheckClaim as recheck } from '../services/checks.ts';
 import { fixedClock } from '../services/context.ts';
 import { freshPglite, freshPostgres, postgresAvailable, type TestDatabase } from './helpers/db.ts';
+import { noOcr } from '../pipeline/extract/testing.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const evidence = path.join(root, 'examples/evidence');
 
-// Text-layer PDFs must never reach OCR; an engine that refuses proves it.
-const noOcr: OcrEngine = {
-  recognize: () => Promise.reject(new Error('a text-layer PDF was sent to OCR')),
-  close: async () => {},
-};
 
 const config = loadConfig({});
 // The service's re-check at a given day, as the workers run it.

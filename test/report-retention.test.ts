@@ -10,7 +10,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.ts';
 import { listAuditLog } from '../db/queries.ts';
 import { documentText, readDocument } from '../pipeline/read.ts';
-import type { OcrEngine } from '../pipeline/ocr.ts';
 import { openRuntime, type Runtime } from '../runtime.ts';
 import { importClaims } from '../services/claims.ts';
 import { fixedClock, silentLogger, type Actor } from '../services/context.ts';
@@ -19,8 +18,8 @@ import { renderReport } from '../services/report-formats.ts';
 import { latestReport } from '../services/report.ts';
 import { listExpired, purgeExpired } from '../services/retention.ts';
 import { makeTextPdf } from './fixtures/make.ts';
+import { noOcr } from '../pipeline/extract/testing.ts';
 
-const noOcr: OcrEngine = { recognize: () => Promise.reject(new Error('no OCR expected')), close: async () => {} };
 const admin: Actor = { name: 'test', role: 'admin' };
 
 describe('report job and retention on the embedded default', () => {

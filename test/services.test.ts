@@ -12,7 +12,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.ts';
 import { getClaim, getDocument } from '../db/queries.ts';
 import { extractions } from '../db/schema/index.ts';
-import type { OcrEngine } from '../pipeline/ocr.ts';
 import { fixedClock, silentLogger, type Actor, type ServiceDeps } from '../services/context.ts';
 import { importClaims } from '../services/claims.ts';
 import { ingestDocument, storeUploads } from '../services/documents.ts';
@@ -24,11 +23,8 @@ import { createInProcessQueue } from '../workers/in-process.ts';
 import { makeCorruptPdf, makeTextPdf } from './fixtures/make.ts';
 import { freshPglite, freshPostgres, postgresAvailable, type TestDatabase } from './helpers/db.ts';
 import { redisAvailable, TEST_REDIS_URL } from './helpers/redis.ts';
+import { noOcr } from '../pipeline/extract/testing.ts';
 
-const noOcr: OcrEngine = {
-  recognize: () => Promise.reject(new Error('a text-layer PDF was sent to OCR')),
-  close: async () => {},
-};
 const reviewer: Actor = { name: 'test', role: 'reviewer' };
 
 function invoicePdf(opts: { vendor: string; number: string; date: string; total: string }): Promise<Uint8Array> {

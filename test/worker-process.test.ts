@@ -21,6 +21,7 @@ import { obliterateQueues } from '../workers/bullmq.ts';
 import { makeScannedPdf, makeTextPdf, renderTextImage } from './fixtures/make.ts';
 import { freshPostgres, postgresAvailable, type TestDatabase } from './helpers/db.ts';
 import { redisAvailable, TEST_REDIS_URL } from './helpers/redis.ts';
+import { waitFor } from './helpers/wait.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const pg = await postgresAvailable();
@@ -78,15 +79,6 @@ describe.skipIf(!pg || !redis)('worker processes on PostgreSQL + Redis', () => {
     return Object.assign(child, { output: () => out });
   }
 
-  async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs: number): Promise<T> {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const v = await fn();
-      if (v) return v;
-      if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
 
   const exited = (c: ChildProcess) => new Promise<number | null>((resolve) => (c.exitCode !== null ? resolve(c.exitCode) : c.once('exit', (code) => resolve(code))));
 

@@ -5,10 +5,12 @@
 import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { redactUrl } from '../db/client.ts';
 import {
   JOBS,
   JOB_NAMES,
   PermanentJobError,
+  jobIdentity,
   parsePayload,
   type FailedJob,
   type FinalFailureHandlers,
@@ -54,14 +56,14 @@ export async function createBullmqQueue(opts: BullmqQueueOptions): Promise<JobQu
   const producer = new Redis(opts.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
   producer.on('error', (err) => log.warn({ err: err.message }, 'redis (producer) error'));
   await new Promise<void>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`cannot reach Redis at ${redactRedis(opts.redisUrl)}`)), 10_000);
+    const t = setTimeout(() => reject(new Error(`cannot reach Redis at ${redactUrl(opts.redisUrl)}`)), 10_000);
     producer.once('ready', () => {
       clearTimeout(t);
       resolve();
     });
     producer.once('end', () => {
       clearTimeout(t);
-      reject(new Error(`cannot reach Redis at ${redactRedis(opts.redisUrl)}`));
+      reject(new Error(`cannot reach Redis at ${redactUrl(opts.redisUrl)}`));
     });
   });
   await checkEvictionPolicy(producer, log);
@@ -88,15 +90,12 @@ export async function createBullmqQueue(opts: BullmqQueueOptions): Promise<JobQu
   let workerConnection: Redis | null = null;
 
   function jobOptions(name: JobName, payload: unknown) {
-    const spec = JOBS[name] as { jobId?: (p: never) => string; dedupeId?: (p: never) => string; debounceMs?: number };
-    if (spec.jobId) return { jobId: spec.jobId(payload as never) };
-    if (spec.dedupeId) {
-      return {
-        delay: spec.debounceMs ?? 0,
-        // At most one waiting and one running per claim: a burst of uploads is one or two re-checks,
-        // and one asked for while another runs still happens afterwards.
-        deduplication: { id: spec.dedupeId(payload as never), keepLastIfActive: true },
-      };
+    const identity = jobIdentity(name, payload);
+    if (identity.kind === 'id') return { jobId: identity.id };
+    if (identity.kind === 'coalesce') {
+      // At most one waiting and one running per claim: a burst of uploads is one or two re-checks,
+      // and one asked for while another runs still happens afterwards.
+      return { delay: identity.debounceMs, deduplication: { id: identity.key, keepLastIfActive: true } };
     }
     return {};
   }
@@ -254,13 +253,4 @@ export async function obliterateQueues(redisUrl: string, prefix: string): Promis
   }
 }
 
-export function redactRedis(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '<invalid Redis URL>';
-  }
-}
 

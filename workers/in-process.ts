@@ -9,6 +9,7 @@ import {
   JOB_NAMES,
   PermanentJobError,
   backoffDelay,
+  jobIdentity,
   parsePayload,
   type FailedJob,
   type FinalFailureHandlers,
@@ -49,12 +50,6 @@ export function createInProcessQueue(log: Logger): JobQueue {
   const idle: Array<() => void> = [];
   let seq = 0;
 
-  const idOf = (name: JobName, payload: unknown): string => {
-    const spec = JOBS[name] as { jobId?: (p: never) => string; dedupeId?: (p: never) => string };
-    if (spec.jobId) return spec.jobId(payload as never);
-    if (spec.dedupeId) return spec.dedupeId(payload as never);
-    return `${name}-${Date.now()}-${++seq}`;
-  };
   const findWaiting = (name: JobName, id: string) => waiting[name].find((j) => j.id === id);
 
   function pending(): number {
@@ -122,14 +117,14 @@ export function createInProcessQueue(log: Logger): JobQueue {
 
   function add(name: JobName, payload: unknown, replaceFinished: boolean): void {
     if (closed) throw new Error('the queue is closed');
-    const id = idOf(name, payload);
-    const spec = JOBS[name] as { debounceMs?: number; dedupeId?: unknown };
-    const job: Job = { id, name, payload, attempt: 1, runAt: Date.now() + (spec.debounceMs ?? 0) };
+    const identity = jobIdentity(name, payload);
+    const id = identity.kind === 'id' ? identity.id : identity.kind === 'coalesce' ? identity.key : `${name}-${Date.now()}-${++seq}`;
+    const job: Job = { id, name, payload, attempt: 1, runAt: Date.now() + (identity.kind === 'coalesce' ? identity.debounceMs : 0) };
     if (findWaiting(name, id)) return;
     if (active[name].has(id)) {
       // A re-check asked for while one runs must run again afterwards (it may miss the new state);
       // an ingest of the same document running now is the same work.
-      if (spec.dedupeId) rerun.set(id, job);
+      if (identity.kind === 'coalesce') rerun.set(id, job);
       return;
     }
     if (replaceFinished) failed[name] = failed[name].filter((j) => j.id !== id);

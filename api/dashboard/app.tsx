@@ -24,8 +24,7 @@ import { asServiceError, ServiceError } from '../../services/errors.ts';
 import { STATUS_OF } from '../errors.ts';
 import { decideFlag, getFlagForActor } from '../../services/flags.ts';
 import { buildReport, getReport, latestReport, listReports } from '../../services/report.ts';
-import { toCsv } from '../../services/reports/render.ts';
-import { toPdf } from '../../services/reports/render-pdf.ts';
+import { renderReport, REPORT_CONTENT_TYPES, reportFileName } from '../../services/report-formats.ts';
 import { signIn, signOut } from '../../services/sessions.ts';
 import { parseMultipart } from '../multipart.ts';
 import { ClaimLive, ClaimPage } from './pages/claim.tsx';
@@ -436,12 +435,9 @@ export function createDashboard(deps: ServiceDeps): Hono<DashboardEnv> {
     requirePermission(c.var.actor, 'report.read');
     const run = await getReport(deps, c.req.param('id'));
     if (!run) throw new ServiceError('NOT_FOUND', 'that report does not exist');
-    const name = `incomplete-claims-${run.asOf}`;
-    if (c.req.param('format') === 'csv') {
-      return c.body(toCsv(run.report), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}.csv"` });
-    }
-    const pdf = await toPdf(run.report);
-    return c.body(new Uint8Array(pdf), 200, { 'content-type': 'application/pdf', 'content-disposition': `attachment; filename="${name}.pdf"` });
+    const format = c.req.param('format') === 'csv' ? 'csv' : 'pdf';
+    const bytes = await renderReport(run.report, format);
+    return c.body(new Uint8Array(bytes), 200, { 'content-type': REPORT_CONTENT_TYPES[format], 'content-disposition': `attachment; filename="${reportFileName(run.asOf, format)}"` });
   });
 
   // ------------------------------------------------------------------------------------------

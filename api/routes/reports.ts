@@ -4,8 +4,7 @@ import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { buildReport, claimPacketForActor, latestReport, requirePermission, type ReportRun } from '../../services/index.ts';
 import { bytesToWebStream } from '../../services/reports/packet.ts';
-import { toCsv } from '../../services/reports/render.ts';
-import { toPdf } from '../../services/reports/render-pdf.ts';
+import { renderReport, REPORT_CONTENT_TYPES, reportFileName } from '../../services/report-formats.ts';
 import { actorOf, type Api, type AppEnv } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { apiRoute } from '../route.ts';
@@ -136,15 +135,15 @@ export function reportRoutes(app: Api): void {
   app.openapi(latestRoute, async (c) => c.json(runJson(await requireLatest(c)), 200));
   app.openapi(latestJsonRoute, async (c) => {
     const run = await requireLatest(c);
-    return c.json(modelJson(run.report), 200, { 'Content-Disposition': contentDisposition(`incomplete-claims-${run.asOf}.json`) });
+    return c.json(modelJson(run.report), 200, { 'Content-Disposition': contentDisposition(reportFileName(run.asOf, 'json')) });
   });
   app.openapi(latestCsvRoute, async (c) => {
     const run = await requireLatest(c);
-    return download(toCsv(run.report), 'text/csv; charset=utf-8', `incomplete-claims-${run.asOf}.csv`);
+    return download(await renderReport(run.report, 'csv'), REPORT_CONTENT_TYPES.csv, reportFileName(run.asOf, 'csv'));
   });
   app.openapi(latestPdfRoute, async (c) => {
     const run = await requireLatest(c);
-    return download(await toPdf(run.report), 'application/pdf', `incomplete-claims-${run.asOf}.pdf`);
+    return download(await renderReport(run.report, 'pdf'), REPORT_CONTENT_TYPES.pdf, reportFileName(run.asOf, 'pdf'));
   });
 
   app.openapi(buildRoute, async (c) => {

@@ -5,12 +5,9 @@ import { makeTextPdf, renderTextImage, sampleInvoice, type FixtureLine } from '.
 import { createOcrPool, type OcrEngine } from '../ocr.ts';
 import { readDocument } from '../read.ts';
 import { extract } from './index.ts';
+import { noOcr } from './testing.ts';
 
 /** Text-layer PDFs never reach OCR; an engine that fails proves it. */
-const noOcr: OcrEngine = {
-  recognize: () => Promise.reject(new Error('OCR must not run for a text-layer PDF')),
-  close: () => Promise.resolve(),
-};
 
 describe('generated text-layer invoices', () => {
   it.each([1, 2, 3, 4, 5, 6, 7, 8])('sample invoice %i: every field as generated', async (seed) => {

@@ -5,17 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { makeTextPdf } from '../../test/fixtures/make.ts';
 import { INVOICE_LAYOUTS, csrPages, invoicePages, makeCsrSpec, makeInvoiceSpec, makeOtherSpec, otherPages } from '../../test/fixtures/evidence.ts';
 import type { ImageStats } from '../image-stats.ts';
-import type { OcrEngine } from '../ocr.ts';
 import { readDocument } from '../read.ts';
 import type { ReadDocument } from '../types.ts';
 import { extract } from './index.ts';
 import { layoutPage } from './testing.ts';
+import { noOcr } from './testing.ts';
 
 const big = (text: string) => ({ text, size: 0.022 });
-const noOcr: OcrEngine = {
-  recognize: () => Promise.reject(new Error('a text-layer PDF needs no OCR')),
-  close: () => Promise.resolve(),
-};
 const readPdf = async (pages: Parameters<typeof makeTextPdf>[0]) => readDocument(await makeTextPdf(pages), { ocr: noOcr });
 
 const invoiceBody = ['Description | Qty | Amount', 'Booth rental | 2 | 1,200.00', 'Printed banners | 4 | 300.00', 'Subtotal | 1,500.00', 'VAT 20% | 300.00', 'Total | € 1,800.00'];

@@ -1,6 +1,7 @@
 // Lays out text lines into a ReadDocument with plausible boxes, so extraction rules can be
 // tested in milliseconds without rendering or OCR. Not used by the product.
 import type { Box, FileType, Line, Page, ReadDocument, ReadMethod, Word } from '../types.ts';
+import type { OcrEngine } from '../ocr.ts';
 
 export interface LayoutLine {
   /** Cells separated by " | " are placed in columns: first at `x`, the last right-aligned. */
@@ -91,3 +92,12 @@ export function layoutDocument(pages: (string | LayoutLine)[][], opts: LayoutOpt
 export function layoutPage(lines: (string | LayoutLine)[], opts: LayoutOptions = {}): ReadDocument {
   return layoutDocument([lines], opts);
 }
+
+/**
+ * The OCR engine for tests whose documents must never reach OCR (text-layer PDFs): it refuses,
+ * so a page sent to OCR by mistake fails the test instead of slowing it down.
+ */
+export const noOcr: OcrEngine = {
+  recognize: () => Promise.reject(new Error('a test document was sent to OCR')),
+  close: async () => {},
+};

@@ -12,7 +12,6 @@ import { openRuntime, type Runtime } from '../../runtime.ts';
 import { fixedClock, silentLogger, SYSTEM_ACTOR } from '../../services/context.ts';
 import { issueToken } from '../../services/tokens.ts';
 import type { Role } from '../../pipeline/enums.ts';
-import type { OcrEngine } from '../../pipeline/ocr.ts';
 import { obliterateQueues } from '../../workers/bullmq.ts';
 import { createApp, type AppOptions } from '../../api/app.ts';
 import type { Api } from '../../api/context.ts';
@@ -23,12 +22,12 @@ export const REDIS_URL = process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379';
 /** The examples' as-of date: the sample claims' deadlines are judged from it. */
 export const AS_OF = '2026-05-10T12:00:00Z';
 
-export const noOcr: OcrEngine = {
-  recognize: () => Promise.reject(new Error('a test document was sent to OCR')),
-  close: async () => {},
-};
 
 import { redisAvailable } from '../helpers/redis.ts';
+import { waitFor } from '../helpers/wait.ts';
+import { noOcr } from '../../pipeline/extract/testing.ts';
+
+export { noOcr };
 
 export { redisAvailable };
 
@@ -124,11 +123,9 @@ export function claimJson(claimId: string, partner: string, expenses: Array<{ ex
 
 /** Polls until `check` returns a value (not undefined) or the time is up. */
 export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 30_000, what = 'the condition'): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
+  const found = await waitFor(what, async () => {
     const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`${what} did not happen within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+    return value === undefined ? null : { value };
+  }, timeoutMs);
+  return found.value;
 }
