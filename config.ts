@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_TIME_BUDGET_S } from './pipeline/limits.ts';
+import { DEFAULT_QUERY_TIMEOUT_S } from './db/client.ts';
 
 const numberFrom = (def: number) =>
   z
@@ -54,6 +55,7 @@ const EnvSchema = z.object({
   CLAIMPROOF_UPLOADS_PER_MINUTE: numberFrom(3000).pipe(z.number().int().min(0).max(1_000_000)),
   CLAIMPROOF_SWEEP_SECONDS: numberFrom(60).pipe(z.number().int().min(1).max(86400)),
   CLAIMPROOF_DOCUMENT_TIMEOUT: numberFrom(DEFAULT_TIME_BUDGET_S).pipe(z.number().positive().max(86_400)),
+  CLAIMPROOF_DB_QUERY_TIMEOUT: numberFrom(DEFAULT_QUERY_TIMEOUT_S).pipe(z.number().positive().max(3600)),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -84,6 +86,8 @@ export interface Config {
   deadlineDays: number;
   /** Seconds one document may take to read, OCR included. */
   documentTimeout: number;
+  /** Seconds a PostgreSQL query may go unanswered before it fails as unavailable. */
+  dbQueryTimeout: number;
   reportCron: string;
   reportTimeZone: string;
   queuePrefix: string;
@@ -131,6 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobLockSeconds: e.CLAIMPROOF_JOB_LOCK_SECONDS,
     uploadsPerMinute: e.CLAIMPROOF_UPLOADS_PER_MINUTE,
     documentTimeout: e.CLAIMPROOF_DOCUMENT_TIMEOUT,
+    dbQueryTimeout: e.CLAIMPROOF_DB_QUERY_TIMEOUT,
     logLevel: e.LOG_LEVEL,
   };
 }

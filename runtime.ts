@@ -46,7 +46,7 @@ export class RuntimeError extends Error {
 
 export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Promise<Runtime> {
   const log = opts.log ?? createLogger(config.logLevel);
-  const database = await openDatabase(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.pgliteDir });
+  const database = await openDatabase(config.databaseUrl ? { databaseUrl: config.databaseUrl, queryTimeoutS: config.dbQueryTimeout } : { dataDir: config.pgliteDir });
   let queue: JobQueue | undefined;
   try {
     if (opts.migrate ?? database.driver === 'pglite') await migrateDatabase(database);

@@ -45,7 +45,17 @@ export interface OpenDatabaseOptions {
   dataDir?: string;
   /** postgres.js pool size (default 10). */
   maxConnections?: number;
+  /** A query with no answer after this long fails as unavailable (default DEFAULT_QUERY_TIMEOUT_S). */
+  queryTimeoutS?: number;
 }
+
+/**
+ * postgres.js 3.4.9 can strand a query for good when its connection is reset under it (measured:
+ * with the server cut, one query in five after the reset never settled, not even once the server
+ * was back). A stranded query would hold a request open, or a job's worker slot, forever; with a
+ * deadline it fails like any outage (503, the job retried or left for the sweeper).
+ */
+export const DEFAULT_QUERY_TIMEOUT_S = 30;
 
 export const DEFAULT_PGLITE_DIR = './.data/pglite';
 
@@ -85,17 +95,64 @@ function oneLine(error: unknown): string {
  * fails here with a DatabaseUnavailableError rather than on the first query.
  */
 export async function openDatabase(opts: OpenDatabaseOptions = {}): Promise<Database> {
-  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.maxConnections ?? 10);
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.maxConnections ?? 10, (opts.queryTimeoutS ?? DEFAULT_QUERY_TIMEOUT_S) * 1000);
   return openPglite(opts.dataDir ?? DEFAULT_PGLITE_DIR);
 }
 
-async function openPostgres(url: string, max: number): Promise<PostgresDatabase> {
+type PendingQuery = PromiseLike<unknown> & { values(): PromiseLike<unknown> };
+
+/** The client drizzle sees: every query (in a transaction too) races a deadline. */
+function withQueryDeadline(client: postgres.Sql, target: string, timeoutMs: number): postgres.Sql {
+  // No query.cancel() here: postgres.js drops the promise of its cancel request, so on a dead
+  // network it is an unhandled rejection. A server that is only slow cancels the statement itself
+  // (statement_timeout, set to the same deadline).
+  const deadline = <T>(run: () => PromiseLike<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new DatabaseUnavailableError(target, `no answer within ${timeoutMs / 1000} s`));
+      }, timeoutMs);
+      run().then(
+        (v) => {
+          clearTimeout(timer);
+          resolve(v);
+        },
+        (e: unknown) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      );
+    });
+  const guard = (query: PendingQuery) => ({
+    // postgres.js runs a query when it is first awaited; `.values()` must be chosen before that.
+    then<A, B>(onFulfilled?: (v: unknown) => A | PromiseLike<A>, onRejected?: (e: unknown) => B | PromiseLike<B>) {
+      return deadline(() => query).then(onFulfilled, onRejected);
+    },
+    values: () => deadline(() => query.values()),
+  });
+  const wrap = (sql: postgres.Sql): postgres.Sql =>
+    new Proxy(sql, {
+      get(t, prop, receiver) {
+        if (prop === 'unsafe') return (...args: Parameters<postgres.Sql['unsafe']>) => guard(t.unsafe(...args) as unknown as PendingQuery);
+        if (prop === 'begin' || prop === 'savepoint') {
+          return (...args: unknown[]) => {
+            const fn = args.pop() as (tx: postgres.Sql) => unknown;
+            return (t as unknown as Record<string, (...a: unknown[]) => unknown>)[prop]!(...args, (tx: postgres.Sql) => fn(wrap(tx)));
+          };
+        }
+        return Reflect.get(t, prop, receiver);
+      },
+    });
+  return wrap(client);
+}
+
+async function openPostgres(url: string, max: number, queryTimeoutMs: number): Promise<PostgresDatabase> {
   const target = redactUrl(url);
   let client: postgres.Sql;
   try {
     client = postgres(url, {
       max,
       connect_timeout: 10,
+      connection: { statement_timeout: queryTimeoutMs },
       // Migrations say "schema already exists, skipping"; that is not worth a console line.
       onnotice: () => {},
     });
@@ -108,7 +165,7 @@ async function openPostgres(url: string, max: number): Promise<PostgresDatabase>
     await client.end({ timeout: 0 }).catch(() => {});
     throw new DatabaseUnavailableError(target, oneLine(error));
   }
-  const db = drizzlePostgres({ client, schema });
+  const db = drizzlePostgres({ client: withQueryDeadline(client, target, queryTimeoutMs), schema });
   return {
     db,
     driver: 'postgres',

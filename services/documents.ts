@@ -30,6 +30,7 @@ import type { Actor, ServiceDeps } from './context.ts';
 import { ServiceError } from './errors.ts';
 import { PermanentJobError, type JobContext } from './jobs.ts';
 import { HashingCounter, StorageError } from './storage.ts';
+import { isUnavailable } from './unavailable.ts';
 
 export interface UploadLimits {
   /** Bytes of one file (or one ZIP entry); the reader's own limit. */
@@ -293,6 +294,12 @@ export async function ingestDocument(deps: ServiceDeps, documentId: string, ctx?
 
 /** When an ingest job has failed for good on a fault (every retry used): the document is failed, never stuck. */
 export async function markIngestFailed(deps: Pick<ServiceDeps, 'db' | 'queue' | 'log'>, documentId: string, error: Error): Promise<void> {
+  if (isUnavailable(error)) {
+    // The database or the store was down for every retry: the document is not at fault, so it stays
+    // queued or processing and the sweeper runs it again once they are back.
+    deps.log.warn({ documentId, err: error.message }, 'ingest ran out of retries on an outage; left for the sweeper');
+    return;
+  }
   const doc = await getDocument(deps.db, documentId);
   if (!doc || doc.status === 'done' || doc.status === 'failed') return;
   await updateDocumentStatus(deps.db, documentId, 'failed', {

@@ -8,6 +8,8 @@ import { actorOf, type Api, type RouteSetup } from '../context.ts';
 import { apiRoute } from '../route.ts';
 import { AuditQuery, AuditSchema, JobParam, QueueSchema, jsonResponse, toAuditJson, toQueueJson } from '../schemas.ts';
 
+const PROBE_TIMEOUT_MS = 3000;
+
 const publicAccess = { permission: null, scope: 'public' } as const;
 
 const CheckSchema = z.object({ ok: z.boolean(), detail: z.string().optional() });
@@ -78,7 +80,10 @@ export const auditRoute = apiRoute(
 );
 
 function oneLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 300);
+  // drizzle wraps the driver's error ("Failed query: select 1"); the cause says what is wrong.
+  let e: unknown = error;
+  for (let depth = 0; depth < 5 && e instanceof Error && e.cause instanceof Error; depth++) e = e.cause;
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0]!.slice(0, 300);
 }
 
 export function opsRoutes(app: Api, setup: RouteSetup): void {
@@ -87,11 +92,19 @@ export function opsRoutes(app: Api, setup: RouteSetup): void {
   app.openapi(readyRoute, async (c) => {
     const deps = c.get('deps');
     const probe = async (f: () => Promise<string | undefined>) => {
+      let timer: NodeJS.Timeout | undefined;
+      // A server that stops answering (a partition, not a refusal) must not hang the probe past
+      // the orchestrator's own timeout: no answer in time is not ready.
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${PROBE_TIMEOUT_MS / 1000} s`)), PROBE_TIMEOUT_MS);
+      });
       try {
-        const detail = await f();
+        const detail = await Promise.race([f(), late]);
         return detail ? { ok: false, detail } : { ok: true };
       } catch (error) {
         return { ok: false, detail: oneLine(error) };
+      } finally {
+        clearTimeout(timer);
       }
     };
     const [database, queue] = await Promise.all([
