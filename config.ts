@@ -55,6 +55,7 @@ const EnvSchema = z.object({
   CLAIMPROOF_UPLOADS_PER_MINUTE: numberFrom(3000).pipe(z.number().int().min(0).max(1_000_000)),
   CLAIMPROOF_SWEEP_SECONDS: numberFrom(60).pipe(z.number().int().min(1).max(86400)),
   CLAIMPROOF_DOCUMENT_TIMEOUT: numberFrom(DEFAULT_TIME_BUDGET_S).pipe(z.number().positive().max(86_400)),
+  CLAIMPROOF_OCR_PAGE_TIMEOUT: numberFrom(120).pipe(z.number().positive().max(3600)),
   CLAIMPROOF_DB_QUERY_TIMEOUT: numberFrom(DEFAULT_QUERY_TIMEOUT_S).pipe(z.number().positive().max(3600)),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -86,6 +87,8 @@ export interface Config {
   deadlineDays: number;
   /** Seconds one document may take to read, OCR included. */
   documentTimeout: number;
+  /** Seconds one page may take in an OCR engine before it is abandoned (and retried once on a fresh worker). */
+  ocrPageTimeout: number;
   /** Seconds a PostgreSQL query may go unanswered before it fails as unavailable. */
   dbQueryTimeout: number;
   reportCron: string;
@@ -136,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uploadsPerMinute: e.CLAIMPROOF_UPLOADS_PER_MINUTE,
     documentTimeout: e.CLAIMPROOF_DOCUMENT_TIMEOUT,
     dbQueryTimeout: e.CLAIMPROOF_DB_QUERY_TIMEOUT,
+    ocrPageTimeout: e.CLAIMPROOF_OCR_PAGE_TIMEOUT,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -66,7 +66,7 @@ export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Pr
     throw error;
   }
   const wrap = opts.wrapOcr ?? ((e: OcrEngine) => e);
-  const engines = opts.ocr ? null : createOcrEngines({ tesseractWorkers: config.ocrWorkers });
+  const engines = opts.ocr ? null : createOcrEngines({ tesseractWorkers: config.ocrWorkers, pageTimeoutMs: config.ocrPageTimeout * 1000 });
   const deps: ServiceDeps = {
     db: database.db,
     storage: opts.storage ?? createDiskStorage(config.filesDir),

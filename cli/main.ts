@@ -129,6 +129,7 @@ async function extractCommand(args: string[], io: Io): Promise<number> {
 
     const docs = await runFiles(inputs, {
       ocrWorkers: config.ocrWorkers,
+      ocrPageTimeoutS: config.ocrPageTimeout,
       localeHint: (values.locale as 'dmy' | 'mdy' | undefined) ?? null,
       progress: progressReporter(io, inputs.length > 3),
       timeBudgetS: config.documentTimeout,
@@ -226,6 +227,7 @@ async function checkCommand(args: string[], io: Io): Promise<number> {
 
     const docs = await runFiles(inputs, {
       ocrWorkers: config.ocrWorkers,
+      ocrPageTimeoutS: config.ocrPageTimeout,
       localeHint: (values.locale as 'dmy' | 'mdy' | undefined) ?? null,
       progress: progressReporter(io, inputs.length > 3),
       timeBudgetS: config.documentTimeout,

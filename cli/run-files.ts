@@ -8,6 +8,8 @@ import type { Input } from './inputs.ts';
 
 export interface RunOptions {
   ocrWorkers: number;
+  /** Seconds one page may take in an OCR engine. */
+  ocrPageTimeoutS?: number;
   localeHint?: ProcessOptions['localeHint'];
   onResult?: (doc: ProcessedDocument, index: number) => void;
   progress?: (done: number, total: number, name: string) => void;
@@ -19,7 +21,7 @@ export interface RunOptions {
 
 export async function runFiles(inputs: Input[], opts: RunOptions): Promise<ProcessedDocument[]> {
   // Engines start only when a page needs them: a batch of text PDFs never pays for them.
-  const engines = createOcrEngines({ tesseractWorkers: opts.ocrWorkers });
+  const engines = createOcrEngines({ tesseractWorkers: opts.ocrWorkers, ...(opts.ocrPageTimeoutS ? { pageTimeoutMs: opts.ocrPageTimeoutS * 1000 } : {}) });
   const results: ProcessedDocument[] = new Array(inputs.length);
   let next = 0;
   let done = 0;

@@ -36,9 +36,12 @@ export function lazyEngine(create: () => OcrEngine, singlePass = false): OcrEngi
   };
 }
 
-export function createOcrEngines(opts: { tesseractWorkers?: number; first?: OcrEngineName } = {}): OcrEngines {
-  const tesseract = lazyEngine(() => createOcrPool(opts.tesseractWorkers ? { size: opts.tesseractWorkers } : {}));
-  const paddle = lazyEngine(() => createPaddlePool(), true);
+export function createOcrEngines(opts: { tesseractWorkers?: number; first?: OcrEngineName; pageTimeoutMs?: number } = {}): OcrEngines {
+  // Each pool abandons a page that takes longer than this with its worker or instance and tries
+  // it once more on a fresh one: a page that hangs an engine fails alone.
+  const timeout = opts.pageTimeoutMs ? { timeoutMs: opts.pageTimeoutMs } : {};
+  const tesseract = lazyEngine(() => createOcrPool({ ...(opts.tesseractWorkers ? { size: opts.tesseractWorkers } : {}), ...timeout }));
+  const paddle = lazyEngine(() => createPaddlePool(timeout), true);
   const [first, second] = (opts.first ?? 'paddle') === 'paddle' ? [paddle, tesseract] : [tesseract, paddle];
   return {
     first,

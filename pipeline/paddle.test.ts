@@ -59,4 +59,15 @@ describe('createPaddlePool', () => {
     const img = await renderTextImage([{ text: 'Summe 12,00', x: 20, y: 40, size: 20 }], { page: { width: 300, height: 60 }, dpi: 200 });
     expect((await pool.recognize(img)).text).toContain('12,00');
   }, 60_000);
+
+  it('abandons a page that takes too long, retries it once on a fresh instance, then gives up', async () => {
+    const impatient = createPaddlePool({ size: 1, timeoutMs: 1 });
+    try {
+      const img = await renderTextImage([{ text: 'Total 42.50', x: 20, y: 40, size: 20 }], { page: { width: 300, height: 90 }, dpi: 200 });
+      await expect(impatient.recognize(img)).rejects.toThrow(/timed out after 1 ms, twice/);
+      expect(impatient.stats()).toMatchObject({ instancesStarted: 2, instancesAbandoned: 2, pagesDone: 0 });
+    } finally {
+      await impatient.close();
+    }
+  }, 60_000);
 });

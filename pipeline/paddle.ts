@@ -39,6 +39,8 @@ export interface PaddlePoolOptions {
   recycleAfter?: number;
   /** Detection long side (default PADDLE_DET_SIDE). */
   detSide?: number;
+  /** A page taking longer is abandoned with its instance and retried once on a fresh one (default 180 s). */
+  timeoutMs?: number;
 }
 
 export interface PaddlePoolStats {
@@ -46,6 +48,8 @@ export interface PaddlePoolStats {
   pagesDone: number;
   instancesStarted: number;
   instancesRecycled: number;
+  /** Instances given up on because a page took longer than the time limit. */
+  instancesAbandoned: number;
   queued: number;
 }
 
@@ -134,6 +138,8 @@ async function createService(threads: number, detSide: number): Promise<Service>
   return service as unknown as Service;
 }
 
+class PageTimeout extends Error {}
+
 interface Slot {
   service: Promise<Service> | null;
   pages: number;
@@ -141,6 +147,7 @@ interface Slot {
 
 interface Task {
   image: Buffer;
+  attempts: number;
   resolve: (page: OcrPage) => void;
   reject: (err: Error) => void;
 }
@@ -151,10 +158,11 @@ export function createPaddlePool(options: PaddlePoolOptions = {}): PaddlePool {
   const threads = Math.max(1, options.threads ?? Math.floor(cores / size));
   const recycleAfter = Math.max(1, options.recycleAfter ?? 200);
   const detSide = options.detSide ?? PADDLE_DET_SIDE;
+  const timeoutMs = options.timeoutMs ?? 180_000;
   const slots: Slot[] = Array.from({ length: size }, () => ({ service: null, pages: 0 }));
   const free: Slot[] = [...slots];
   const queue: Task[] = [];
-  const stats = { pagesDone: 0, instancesStarted: 0, instancesRecycled: 0 };
+  const stats = { pagesDone: 0, instancesStarted: 0, instancesRecycled: 0, instancesAbandoned: 0 };
   let generation = 0;
 
   async function retire(slot: Slot): Promise<void> {
@@ -183,7 +191,14 @@ export function createPaddlePool(options: PaddlePoolOptions = {}): PaddlePool {
       }
       const service = await slot.service;
       if (gen !== generation) throw new OcrError('OCR pool closed');
-      const results = await service.recognize({ width: input.width, height: input.height, data: input.data });
+      const running = service.recognize({ width: input.width, height: input.height, data: input.data });
+      let timer: NodeJS.Timeout | undefined;
+      const results = await Promise.race([
+        running,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new PageTimeout()), timeoutMs);
+        }),
+      ]).finally(() => clearTimeout(timer));
       slot.pages++;
       stats.pagesDone++;
       if (slot.pages >= recycleAfter) {
@@ -192,10 +207,26 @@ export function createPaddlePool(options: PaddlePoolOptions = {}): PaddlePool {
       }
       task.resolve(toOcrPage(results, input));
     } catch (err) {
-      // A failed run may leave the native session unusable: never reuse it.
-      await retire(slot);
-      const msg = err instanceof Error ? err.message : String(err);
-      task.reject(err instanceof OcrError ? err : new OcrError(`OCR failed: ${msg}`));
+      if (err instanceof PageTimeout) {
+        // The native run cannot be interrupted: the instance is handed over to it (destroyed once
+        // it returns, if ever) and the slot starts a fresh one; the page gets one more try there.
+        stats.instancesAbandoned++;
+        const hung = slot.service;
+        slot.service = null;
+        slot.pages = 0;
+        void hung?.then((x) => x.destroy()).catch(() => {});
+        if (task.attempts < 1 && gen === generation) {
+          task.attempts++;
+          queue.unshift(task);
+        } else {
+          task.reject(new OcrError(`OCR timed out after ${timeoutMs} ms, twice`));
+        }
+      } else {
+        // A failed run may leave the native session unusable: never reuse it.
+        await retire(slot);
+        const msg = err instanceof Error ? err.message : String(err);
+        task.reject(err instanceof OcrError ? err : new OcrError(`OCR failed: ${msg}`));
+      }
     } finally {
       free.push(slot);
       pump();
@@ -212,7 +243,7 @@ export function createPaddlePool(options: PaddlePoolOptions = {}): PaddlePool {
     singlePass: true,
     recognize(image: Buffer, _opts?: RecognizeOptions): Promise<OcrPage> {
       return new Promise<OcrPage>((resolve, reject) => {
-        queue.push({ image, resolve, reject });
+        queue.push({ image, attempts: 0, resolve, reject });
         pump();
       });
     },
