@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { extract } from './index.ts';
 import { layoutPage } from './testing.ts';
+import type { ReadDocument } from '../types.ts';
 import { ROUNDING } from './amount.ts';
 
 const ocr = { method: 'ocr' as const };
@@ -56,5 +57,43 @@ describe('tax summary tables', () => {
   it('a total printed after the summary table has ended is still read (decoy)', () => {
     const lines = ['Item A | 7.00', 'GST Summary | Amount | Tax', 'SR @ 6% | 6.60 | 0.40', 'Thank you', 'Please come again', 'Member points 12', 'Visit us online', 'Total | 7.00'];
     expect(total(lines)).toBe(700);
+  });
+});
+
+/** The receipt with the words of the lines holding `text` read at confidence `conf`. */
+function readAt(doc: ReadDocument, text: string, conf: number): ReadDocument {
+  const lines = doc.pages[0]!.lines;
+  // Each cell is a line of its own: the printed line is every cell at the label's height.
+  const y = lines.find((l) => l.text === text)!.box.y;
+  for (const l of lines) if (l.box.y === y) for (const w of l.words) w.confidence = conf;
+  return doc;
+}
+const receipt = (lines: string[]) => layoutPage(['KEDAI MAJU ENTERPRISE', 'Date: 05/03/2018', ...lines], ocr);
+
+describe('the amount due by the payment', () => {
+  it('is the rounded amount paid when a rounding line follows the exact total and the rounded figure was lost', () => {
+    // "Rounding RM 169.a0": the rounded total itself is unreadable; 200.00 − 30.20 says 169.80.
+    const a = extract(receipt(['Pediasure | RM117.90', 'Total Sales (Inclusive GST) RM | 169.78', 'Rounding Adjustment RM | .02', 'Rounding RM | 169.a0', 'CASH RM | 200.00', 'CHANGE RM | 30.20'])).fields.amount!;
+    expect(a.value).toBe(16980);
+    expect(a.note).toMatch(/paid − .* change/);
+  });
+
+  it('leaves a total a few cents from the payment when the receipt prints no rounding line (decoy)', () => {
+    expect(total(['Pediasure | RM117.90', 'Total | 169.78', 'CASH RM | 200.00', 'CHANGE RM | 30.20'])).toBe(16978);
+  });
+
+  it('corrects one digit of a total read less surely than the cash and the change', () => {
+    const doc = readAt(receipt(['Groundnut 2.30kg | 18.00', 'GST | 1.08', 'ROUNDING | 0.02', 'TOTAL | 18.10', 'CASH | 50.10', 'CHANGE | 31.00']), 'TOTAL', 0.8);
+    expect(extract(doc).fields.amount!.value).toBe(1910);
+  });
+
+  it('keeps the total when it was read as surely as the payment, or the payment is off by more than a digit (decoys)', () => {
+    const lines = ['Groundnut 2.30kg | 18.00', 'GST | 1.08', 'TOTAL | 18.10', 'CASH | 50.10', 'CHANGE | 31.00'];
+    expect(extract(receipt(lines)).fields.amount!.value).toBe(1810);
+    const far = readAt(receipt(['Groundnut | 18.00', 'TOTAL | 18.10', 'CASH | 50.00', 'CHANGE | 20.00']), 'TOTAL', 0.8);
+    expect(extract(far).fields.amount!.value).toBe(1810);
+    // A text layer says what was typed: never second-guessed.
+    const typed = layoutPage(['KEDAI MAJU', 'Groundnut | 18.00', 'TOTAL | 18.10', 'CASH | 50.10', 'CHANGE | 31.00']);
+    expect(extract(typed).fields.amount!.value).toBe(1810);
   });
 });

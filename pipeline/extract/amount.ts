@@ -374,13 +374,22 @@ export function pickTotal(ctx: DocContext): AmountPick | null {
     ocrSwap.why.push(`the printed total ${best.m.raw} reads one digit off and nothing else supports it`);
     best = ocrSwap;
   }
-  const bestValue = cents(best.m);
+  const paid = dueByPayment(ctx, best, cash, change);
+  if (paid) {
+    // The amount payable as the payment lines compute it; printed as such on the receipt when
+    // some other amount reads so (a line item, a misread label), else shown where the total is.
+    const printed = scored.find((s) => cents(s.m) === paid.value && !cash.includes(s) && !change.includes(s) && !s.m.negative);
+    if (printed) best = printed;
+    best.why.push(paid.why);
+  }
+  const bestValue = paid ? paid.value : cents(best.m);
   const runnerUp = scored.find((s) => cents(s.m) !== bestValue);
   const margin = runnerUp ? best.score - runnerUp.score : 4;
   let confidence = 0.35 + 0.6 * squash(margin, 1, 1.5);
   if (best.labelScore < 3) confidence = Math.min(confidence, 0.45);
   if (best.m.repaired) confidence *= 0.85;
   confidence *= Math.min(1, 0.5 + best.m.row.tokens[best.m.span.start]!.confidence / 2 + 0.25);
+  if (paid) confidence = paid.confidence;
   const notes: string[] = [];
   notes.push(best.why.length ? `labelled ${best.why.join(', ')}` : 'no total label; largest amount');
   if (runnerUp && margin < 2) notes.push(`close to ${runnerUp.m.raw} (${runnerUp.why.join(', ') || 'unlabelled'})`);
@@ -389,12 +398,49 @@ export function pickTotal(ctx: DocContext): AmountPick | null {
     mention: best.m,
     score: best.score,
     minor: bestValue,
-    decimal: best.m.decimal,
+    decimal: paid ? centsDecimal(paid.value) : best.m.decimal,
     confidence: Math.round(Math.min(0.99, confidence) * 100) / 100,
     note: notes.join('; '),
     labelCurrency,
     labelled: best.labelScore >= 3,
   };
+}
+
+function centsDecimal(v: number): string {
+  const abs = Math.abs(v);
+  return `${v < 0 ? '-' : ''}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+/** The largest gap (in cents) cash rounding leaves between the exact total and the amount paid. */
+const CASH_ROUNDING_CENTS = 10;
+
+/**
+ * The amount due as the payment computes it (cash handed over less the change given back), when
+ * it contradicts the chosen total in a way the receipt explains: by a rounding amount on a
+ * receipt that prints a rounding line (the exact total, then the rounded amount paid, whose own
+ * figure OCR may have lost), or by one digit of an OCR'd total read less surely than the
+ * payment's figures were. Null when the payment agrees, is ambiguous, or gives no change.
+ */
+function dueByPayment(ctx: DocContext, best: Scored, cash: Scored[], change: Scored[]): { value: number; why: string; confidence: number } | null {
+  if (best.m.row.method !== 'ocr' || best.m.negative) return null;
+  const dues = new Map<number, [Scored, Scored]>();
+  for (const c of cash) {
+    for (const g of change) {
+      const v = cents(g.m) > 0 ? paidLess(cents(c.m), cents(g.m)) : null;
+      if (v !== null && c !== g) dues.set(v, [c, g]);
+    }
+  }
+  const only = dues.size === 1 ? [...dues][0]! : null;
+  if (!only) return null;
+  const [due, [c, g]] = only;
+  const total = cents(best.m);
+  if (due === total) return null;
+  const why = `${c.m.raw} paid − ${g.m.raw} change`;
+  const roundingLine = ctx.view.rows.some((r) => r.page === best.m.row.page && r.index > best.m.row.index && r.index < g.m.row.index && ROUNDING.test(r.norm));
+  if (roundingLine && Math.abs(due - total) <= CASH_ROUNDING_CENTS) return { value: due, why: `rounded: ${why}`, confidence: 0.7 };
+  const sure = (s: Scored) => Math.min(...s.m.row.tokens.slice(s.m.span.start, s.m.span.end).map((t) => t.confidence));
+  if (oneDigitApart(total, due) && sure(best) < Math.min(sure(c), sure(g))) return { value: due, why: `${why}; the total ${best.m.raw} reads one digit off`, confidence: 0.62 };
+  return null;
 }
 
 function currencyOfLabels(labels: Label[]): string | null {
