@@ -6,7 +6,13 @@ import { labelsFor, weigh, type DocContext, type Label } from './context.ts';
 import { markerToCode } from './currency.ts';
 import type { MoneyMention } from './money-scan.ts';
 import { decimalToMinorLoose, parseNumber } from './number.ts';
-import { squash } from './text.ts';
+import { squash, type Row } from './text.ts';
+
+/**
+ * "Incl. GST", "inclusive of 6% VAT", "GST incl", with OCR's misreads of both words ("Irclusive
+ * 6ST", "Inc1 G5T"): the tax named is inside the amount, so the line is not a tax line.
+ */
+const INCLUDES_TAX = /\b(incl?|inci|inc1|incl\w*|includ\w*|i[nr]c[l1i]us\w*)\.?( of)?\s*(\d+ ?% ?)?(gst|[g6b][s5][t7]|vat|tax|taxes|btw|mwst|tva|iva|sst)|\b(gst|vat|tax) incl/;
 
 // Labels that name the total. Weights are log-odds-like: 6 is "this is the total", 3 "likely".
 const TOTAL_POSITIVE: [RegExp, number][] = [
@@ -28,9 +34,27 @@ const TOTAL_POSITIVE: [RegExp, number][] = [
   [/\btotal\b|\btotale\b|\bgesamt\b|\bsumme\b/, 4],
   [/\bamount\b|\bmontant\b|\bbedrag\b|\bbetrag\b|\bimporte\b|\bimporto\b/, 1.5],
   [/\bbalance\b|\bsaldo\b|\bsolde\b/, 1],
-  [/\b(incl?|inci|inc1|incl\w*|includ\w*)\.?( of)?\s*(\d+ ?% ?)?(gst|[g6b][s5][t7]|vat|tax|taxes|btw|mwst|tva|iva|sst)|\b(gst|vat|tax) incl|\bttc\b|\binkl\.? (mwst|ust)\b/, 1.5],
-  [/\b(ttl|tl|tot|totl|g\.? ?total)\b/, 3.5],
+  [INCLUDES_TAX, 1.5],
+  [/\bttc\b|\binkl\.? (mwst|ust)\b/, 1.5],
+  // "TTL", "TOT", and "TTL" glued by OCR to the next word ("TTLAFT RND").
+  [/\b(ttl|tl|tot|totl|g\.? ?total)\b|\bttl(?=[a-z])/, 3.5],
 ];
+
+/**
+ * A rounding label, as printed and as OCR misreads it ("Rouriding", "Rcunding", "RND ADJ").
+ * Cash receipts round the amount payable to the smallest coin; the rounding line sits between
+ * the exact total and the rounded one.
+ */
+export const ROUNDING = /\bround|\br[o0c][uo]?(n|r|ri|m)d(ing|ed)?\b|\brnd\b|\bafronding\b|\barrondi/;
+
+/** Words that label a payment (the amount handed over, by cash or card). */
+const TENDER = /\b(cash|tendered|tunai|tender|paid|payment|card|visa|master ?card|master|amex|debit|credit card|eftpos)\b/;
+
+/** What was due, from what was paid (printed negative on some receipts) and the change given; null when not positive. */
+function paidLess(paid: number, change: number): number | null {
+  const due = Math.abs(paid) - change;
+  return due > 0 ? due : null;
+}
 
 const TAX_RULE: [RegExp, number] = [/\b(tax|taxes|vat|gst|[g6][s5][t7]|sst|tva|btw|mwst|ust|iva|igst|cgst|sgst|utgst|cess|hst|pst|qst|moms|dph|podatek|service tax|service charge|svc chg|s\.?c\.?)\b|(?<![\p{L}])φπα(?![\p{L}])|税额|税金/u, -4.5];
 const TOTAL_NEGATIVE: [RegExp, number][] = [
@@ -42,7 +66,8 @@ const TOTAL_NEGATIVE: [RegExp, number][] = [
   [/\b(discount|disc|rabatt|korting|remise|descuento|sconto|savings?|saved|promo|voucher|coupon)\b/, -5],
   [/\b(change|kembali|baki|wechselgeld|rendu|rendue|cambio|resto|vaxel|reszta|vraceno)\b|找零/u, -7],
   [/\b(cash|tendered|tunai|payment|(?<!to be |be )paid|betaald|bezahlt|paye|pagado|card|visa|master ?card|credit card|debit|eftpos|amex|received|bayar|tender|gegeven)\b/, -3],
-  [/\bround(ing)?\b|\br[o0]u[nr]ding\b|\bround(ing)? adj|\badj(ustment)?\b|\bafronding\b|\barrondi/, -5],
+  [ROUNDING, -5],
+  [/\badj(ustment)?\b/, -5],
   [/\b(previous|prior|opening|last|old) (balance|bal)\b|\bbalance (b\/f|brought forward|forward|carried)\b|\barrears\b|\bvorheriger saldo\b/, -7],
   [/\b(qty|quantity|quantite|menge|aantal|items?|pcs|pieces|units?|count|no\.? of|nos)\b/, -6],
   [/\b(deposit|advance|aanbetaling|acompte|anzahlung)\b/, -3],
@@ -130,7 +155,7 @@ function labelScore(labels: Label[]): { score: number; why: string[] } {
     // Only the strongest positive counts (labels repeat words: "total amount due"), and a tax
     // word after "incl." is not a tax line.
     const best = Math.max(0, ...TOTAL_POSITIVE.filter(([re]) => re.test(l.norm)).map(([, w]) => w));
-    const incl = /\b(incl?|inci|inc1|incl\w*|includ\w*)\.?( of)?\s*(\d+ ?% ?)?(gst|[g6b][s5][t7]|vat|tax|taxes|btw|mwst|tva|iva|sst)|\b(gst|vat|tax) incl|\binkl/.test(l.norm) && !/\bincluded in (the )?total\b|\btotal includes?\b/.test(l.norm);
+    const incl = (INCLUDES_TAX.test(l.norm) || /\binkl/.test(l.norm)) && !/\bincluded in (the )?total\b|\btotal includes?\b/.test(l.norm);
     let negScore = neg.score;
     if (incl) negScore = TOTAL_NEGATIVE.filter((r) => r !== TAX_RULE && r[0].test(l.norm)).reduce((sum, [, w]) => sum + w, 0);
     const factor = l.where === 'left' ? 1 : l.where === 'row' ? 0.85 : 0.6;
@@ -184,12 +209,33 @@ function ocrMisreadTotal(
   return rivals.sort((a, b) => b.score - a.score)[0]!;
 }
 
+// "GST Summary | Amount | Tax", "VAT analysis", "Tax code | Amt | Tax": the heading of a table
+// that splits the total by tax rate (OCR: "GST SumBary", "6ST Sumary").
+const TAX_SUMMARY_HEADING = /\b(gst|vat|tax|sst|[g6][s5][t7])\s?(s[a-z]{3,5}ry|analysis)\b|\btax code\b.*\b(amount|amt)\b|\bsummary\b.*\b(tax|gst|vat)\b/;
+const TAX_SUMMARY_ROWS = 4;
+
+/**
+ * Rows of a tax summary table: its "Total" row adds up the net amounts and the taxes of each
+ * rate, a part of the document's total, not the amount payable.
+ */
+function taxSummaryRows(ctx: DocContext): Set<Row> {
+  const out = new Set<Row>();
+  for (const page of ctx.view.pages) {
+    page.rows.forEach((r, i) => {
+      if (!TAX_SUMMARY_HEADING.test(r.norm)) return;
+      for (const next of page.rows.slice(i + 1, i + 1 + TAX_SUMMARY_ROWS)) out.add(next);
+    });
+  }
+  return out;
+}
+
 /** Picks the total among the document's amounts; null when there is no amount at all. */
 export function pickTotal(ctx: DocContext): AmountPick | null {
   const all = ctx.money.filter((m) => Math.abs(Number(m.decimal)) < 1e9);
   if (all.length === 0) return null;
   const hasDecimals = all.some((m) => m.fractionDigits === 2);
   const lastPage = Math.max(...all.map((m) => m.row.page));
+  const inTaxSummary = taxSummaryRows(ctx);
   const scored: Scored[] = [];
   for (const m of all) {
     const labels = labelsFor(ctx, m.span);
@@ -202,6 +248,10 @@ export function pickTotal(ctx: DocContext): AmountPick | null {
     if (m.negative) score -= 2;
     if (m.code) score += 0.5;
     if (m.repaired) score -= 0.5;
+    if (inTaxSummary.has(m.row) && ls.score < 5) {
+      score -= 4;
+      why.push('tax summary');
+    }
     // Lower on the page and on the last page is where totals are printed.
     const y = m.row.box.y;
     score += 1.2 * y;
@@ -228,10 +278,15 @@ export function pickTotal(ctx: DocContext): AmountPick | null {
   const isKind = (s: Scored, re: RegExp) => s.labels.some((l) => l.where !== 'header' && re.test(l.norm));
   const subtotals = scored.filter((s) => isKind(s, /sub ?-?total|subtotaal|zwischensumme|sous-?total|excl|\bht\b|netto|grondslag|before tax|imponible|delsumma|bez dph|zaklad|小计|不含税/u));
   const taxes = scored.filter((s) => isKind(s, /\b(tax|vat|gst|sst|tva|btw|mwst|ust|iva|igst|cgst|sgst|moms|dph|service charge)\b|φπα|税额/u) && !isKind(s, /incl/));
-  const cash = scored.filter((s) => isKind(s, /\b(cash|tendered|tunai|tender|paid|payment|card|visa|master ?card|master|amex|debit|credit card|eftpos)\b/));
   const change = scored.filter((s) => isKind(s, /\b(change|kembali|baki)\b/));
+  // "Credit" beside a change line is the card the receipt was paid with, not a credit note.
+  const cash = scored.filter((s) => isKind(s, TENDER) || (change.length > 0 && isKind(s, /\bcredit\b/)));
   const sums = combos(subtotals, taxes, (a, t) => (t > 0 ? a + t : null));
-  const tendered = combos(cash, change, (c, g) => (g > 0 ? c - g : null));
+  const tendered = combos(cash, change, (c, g) => (g > 0 ? paidLess(c, g) : null));
+  // Paid with no change given back ("Cash 8.00 / Change 0.00", or a card and no change line):
+  // the payment is the amount due.
+  const noChange = change.every((g) => cents(g.m) === 0);
+  const paidExactly = new Map(noChange ? cash.map((c) => [Math.abs(cents(c.m)), c] as const) : []);
   for (const s of scored) {
     const v = cents(s.m);
     if (v <= 0) continue;
@@ -242,6 +297,9 @@ export function pickTotal(ctx: DocContext): AmountPick | null {
     if (madeOf(tendered, v, s)) {
       s.score += 2.5;
       s.why.push('cash − change');
+    } else if (s.labelScore >= 3 && !cash.includes(s) && paidExactly.has(v)) {
+      s.score += change.length ? 2 : 1.5;
+      s.why.push('paid exactly');
     }
   }
   // "Total 4,287.63 / Amount paid 1,000.00 / Balance due 3,287.63": the invoice's total is the
@@ -258,16 +316,22 @@ export function pickTotal(ctx: DocContext): AmountPick | null {
   }
   // Rounding: a total printed after a rounding line, a few cents from an earlier total, is the
   // final one; and a "rounding" label on a full amount next to a total is the rounded total.
-  const rounding = scored.filter((s) => isKind(s, /\bround|\br[o0]u[nr]d|\bafronding\b|\barrondi/));
+  const rounding = scored.filter((s) => isKind(s, ROUNDING));
   const totals = scored.filter((s) => s.labelScore >= 3);
+  const paidAs = (v: number) => tendered.has(v) || paidExactly.has(v);
   for (const b of [...totals, ...rounding]) {
     const vb = cents(b.m);
     for (const a of totals) {
       if (a === b || a.m.row.index >= b.m.row.index) continue;
       const diff = Math.abs(vb - cents(a.m));
-      if (diff === 0 || diff > 10) continue;
       const roundingBetween = rounding.some((r) => r !== b && r.m.row.index > a.m.row.index && r.m.row.index <= b.m.row.index);
+      // An adjustment line between two totals explains any gap OCR leaves between them.
+      if (diff === 0 || diff > (roundingBetween ? 100 : 10)) continue;
       if (rounding.includes(b) && Math.abs(vb) >= 100) {
+        // A rounded figure replaces the total only when the receipt shows the adjustment as a
+        // line of its own or the payment matches it; a bare "Rounded" note leaves the total.
+        const adjustment = ctx.view.rows.some((r) => r.index > a.m.row.index && r.index < b.m.row.index && ROUNDING.test(r.norm));
+        if (!adjustment && !paidAs(vb)) continue;
         b.score = Math.max(b.score, a.score + 1);
         b.why.push('rounded total');
       } else if (roundingBetween || vb % 5 === 0) {
@@ -292,6 +356,15 @@ export function pickTotal(ctx: DocContext): AmountPick | null {
     const plain = scored.filter((s) => !s.m.negative && s.labelScore > -2);
     const max = plain.reduce((m, s) => Math.max(m, cents(s.m)), 0);
     for (const s of plain) if (cents(s.m) === max) s.score += 1.5;
+    // A receipt whose total line did not survive but that prints "Change 0.00": what was paid
+    // is the total.
+    if (change.length > 0 && noChange) {
+      for (const s of cash) {
+        if (cents(s.m) === 0) continue;
+        s.score += 6;
+        s.why.push('paid with no change');
+      }
+    }
   }
 
   scored.sort((a, b) => b.score - a.score || b.m.row.index - a.m.row.index);
@@ -301,13 +374,22 @@ export function pickTotal(ctx: DocContext): AmountPick | null {
     ocrSwap.why.push(`the printed total ${best.m.raw} reads one digit off and nothing else supports it`);
     best = ocrSwap;
   }
-  const bestValue = cents(best.m);
+  const paid = dueByPayment(ctx, best, cash, change);
+  if (paid) {
+    // The amount payable as the payment lines compute it; printed as such on the receipt when
+    // some other amount reads so (a line item, a misread label), else shown where the total is.
+    const printed = scored.find((s) => cents(s.m) === paid.value && !cash.includes(s) && !change.includes(s) && !s.m.negative);
+    if (printed) best = printed;
+    best.why.push(paid.why);
+  }
+  const bestValue = paid ? paid.value : cents(best.m);
   const runnerUp = scored.find((s) => cents(s.m) !== bestValue);
   const margin = runnerUp ? best.score - runnerUp.score : 4;
   let confidence = 0.35 + 0.6 * squash(margin, 1, 1.5);
   if (best.labelScore < 3) confidence = Math.min(confidence, 0.45);
   if (best.m.repaired) confidence *= 0.85;
   confidence *= Math.min(1, 0.5 + best.m.row.tokens[best.m.span.start]!.confidence / 2 + 0.25);
+  if (paid) confidence = paid.confidence;
   const notes: string[] = [];
   notes.push(best.why.length ? `labelled ${best.why.join(', ')}` : 'no total label; largest amount');
   if (runnerUp && margin < 2) notes.push(`close to ${runnerUp.m.raw} (${runnerUp.why.join(', ') || 'unlabelled'})`);
@@ -316,12 +398,49 @@ export function pickTotal(ctx: DocContext): AmountPick | null {
     mention: best.m,
     score: best.score,
     minor: bestValue,
-    decimal: best.m.decimal,
+    decimal: paid ? centsDecimal(paid.value) : best.m.decimal,
     confidence: Math.round(Math.min(0.99, confidence) * 100) / 100,
     note: notes.join('; '),
     labelCurrency,
     labelled: best.labelScore >= 3,
   };
+}
+
+function centsDecimal(v: number): string {
+  const abs = Math.abs(v);
+  return `${v < 0 ? '-' : ''}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+/** The largest gap (in cents) cash rounding leaves between the exact total and the amount paid. */
+const CASH_ROUNDING_CENTS = 10;
+
+/**
+ * The amount due as the payment computes it (cash handed over less the change given back), when
+ * it contradicts the chosen total in a way the receipt explains: by a rounding amount on a
+ * receipt that prints a rounding line (the exact total, then the rounded amount paid, whose own
+ * figure OCR may have lost), or by one digit of an OCR'd total read less surely than the
+ * payment's figures were. Null when the payment agrees, is ambiguous, or gives no change.
+ */
+function dueByPayment(ctx: DocContext, best: Scored, cash: Scored[], change: Scored[]): { value: number; why: string; confidence: number } | null {
+  if (best.m.row.method !== 'ocr' || best.m.negative) return null;
+  const dues = new Map<number, [Scored, Scored]>();
+  for (const c of cash) {
+    for (const g of change) {
+      const v = cents(g.m) > 0 ? paidLess(cents(c.m), cents(g.m)) : null;
+      if (v !== null && c !== g) dues.set(v, [c, g]);
+    }
+  }
+  const only = dues.size === 1 ? [...dues][0]! : null;
+  if (!only) return null;
+  const [due, [c, g]] = only;
+  const total = cents(best.m);
+  if (due === total) return null;
+  const why = `${c.m.raw} paid − ${g.m.raw} change`;
+  const roundingLine = ctx.view.rows.some((r) => r.page === best.m.row.page && r.index > best.m.row.index && r.index < g.m.row.index && ROUNDING.test(r.norm));
+  if (roundingLine && Math.abs(due - total) <= CASH_ROUNDING_CENTS) return { value: due, why: `rounded: ${why}`, confidence: 0.7 };
+  const sure = (s: Scored) => Math.min(...s.m.row.tokens.slice(s.m.span.start, s.m.span.end).map((t) => t.confidence));
+  if (oneDigitApart(total, due) && sure(best) < Math.min(sure(c), sure(g))) return { value: due, why: `${why}; the total ${best.m.raw} reads one digit off`, confidence: 0.62 };
+  return null;
 }
 
 function currencyOfLabels(labels: Label[]): string | null {

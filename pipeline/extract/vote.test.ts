@@ -39,6 +39,20 @@ describe('decideWithOtherFields: totals', () => {
   });
 });
 
+describe('decideWithOtherFields: quantities are not amounts', () => {
+  it('does not let a bare quantity explain a misread total on a receipt priced in decimals', () => {
+    // Reading A: 48.10 (misread 19.10); 50.10 − 48.10 = 2, and "2" is only the quantity.
+    const lines = (t: string) => ['SHOP', 'Date: 14/03/2026', 'Groundnut | 2 | 18.00', 'GST | 1.08', 'ROUNDING | 0.02', `TOTAL | ${t}`, 'CASH | 50.10', 'CHANGE | 31.00'];
+    const a = layoutPage(lines('48.10'), ocr);
+    const b = layoutPage(lines('19.10'), ocr);
+    const out = decideWithOtherFields(mergeExtractions([extract(a), extract(b)], [1, 0.7]), [a, b], now);
+    expect(out.fields.amount?.value).toBe(1910);
+  });
+  it('still counts an integer amount on a receipt printed without decimals (decoy)', () => {
+    expect(explainedBy(1800, [1600, 200])).toBe(true);
+  });
+});
+
 describe('decideWithOtherFields: dates', () => {
   it('drops a date reading that lies in the future for one that does not', () => {
     const out = decide(receipt('18.00', '14/03/2028'), receipt('18.00', '14/03/2026'), 1, 0.8);

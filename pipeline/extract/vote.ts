@@ -16,9 +16,13 @@ function withChoice<T>(field: Field<T>, value: T, why: string): Field<T> {
   return { ...field, value, alternatives: others, confidence: Math.min(field.confidence, 0.75), note: `${field.note ? field.note + '; ' : ''}${why}` };
 }
 
-/** Minor-unit values of every amount a reading found. */
+/**
+ * Minor-unit values of every amount a reading found. Where the reading prints amounts with
+ * decimals, bare integers are quantities and counts ("1", "2 pcs"), not parts of the total.
+ */
 function amountsOf(ctx: DocContext, currency: string | null): number[] {
-  return ctx.money.filter((m) => !m.negative).map((m) => minorFor(m.decimal, currency));
+  const decimals = ctx.money.some((m) => m.fractionDigits > 0);
+  return ctx.money.filter((m) => !m.negative && (!decimals || m.fractionDigits > 0 || !!m.code)).map((m) => minorFor(m.decimal, currency));
 }
 
 /**
