@@ -12,6 +12,8 @@
 // document and, with --verbose, every miss. --images runs the PNG renderings instead of the PDFs.
 // --cache keeps each ReadDocument as JSON under .cache/ocr/<set>/ (git-ignored) and reuses it,
 // so extraction rules can be tuned without re-running OCR; seconds then count extraction only.
+// On the product path (no --engine) both engines' readings are cached and the product's own
+// decision (first engine, second reading when doubtful, merge and vote) runs on them.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -163,6 +165,20 @@ async function main(): Promise<void> {
   const engines = engine === 'product' ? createOcrEngines() : null;
   const pool = engines ? engines.first : engine === 'paddle' ? createPaddlePool() : createOcrPool(psm ? { psm } : {});
   const processOpts = engines ? { ocr: engines.first, secondOcr: engines.second, pageScansFirst: true } : { ocr: pool };
+  // --cache on the product path: each engine's reading is kept apart (the same folders as
+  // `--engine paddle` and `--engine tesseract`), and processBytes decides from them exactly as
+  // it does live, second reading included.
+  const cachedRead =
+    (name: string) =>
+    async (bytes: Uint8Array, ro: Parameters<typeof readDocument>[1]): Promise<ReadDocument> => {
+      const folder = ro.ocr === engines?.first ? cacheDir : cacheDir.replace(/-paddle$/, '');
+      mkdirSync(folder, { recursive: true });
+      const file = path.join(folder, name + '.json');
+      if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as ReadDocument;
+      const doc = await readDocument(bytes, ro);
+      writeFileSync(file, JSON.stringify(doc));
+      return doc;
+    };
   const tally = new Map<FieldName, { ok: number; n: number }>(FIELDS.map((f) => [f, { ok: 0, n: 0 }]));
   const misses: string[] = [];
   let readSeconds = 0;
@@ -177,10 +193,10 @@ async function main(): Promise<void> {
         const t = truths[next++]!;
         const name = images ? t.image! : t.file;
         const cachePath = path.join(cacheDir, name + '.json');
-        if (!useCache) {
+        if (!useCache || engines) {
           // The product's own path (pipeline/process.ts), second reading included.
           const t0 = performance.now();
-          const p = await processBytes(name, new Uint8Array(readFileSync(path.join(dir, name))), processOpts);
+          const p = await processBytes(name, new Uint8Array(readFileSync(path.join(dir, name))), useCache && engines ? { ...processOpts, read: cachedRead(name) } : processOpts);
           readSeconds += (performance.now() - t0) / 1000;
           read++;
           if (p.status === 'failed' || !p.extraction) results.push({ t, name, ex: null, error: p.error?.message ?? 'no extraction' });

@@ -27,6 +27,8 @@ export interface ProcessOptions {
   timeBudgetS?: number;
   /** Progress: called before each page of each reading. */
   onPage?: (page: number, pages: number) => void;
+  /** Reads the bytes with one engine (default readDocument); the benchmarks pass one that caches readings. */
+  read?: typeof readDocument;
 }
 
 /** Evidence files larger than this are refused rather than read into memory (the reader's own limit). */
@@ -103,7 +105,8 @@ export async function processBytes(file: string, bytes: Uint8Array, opts: Proces
   if (opts.secondOcr && opts.pageScansFirst && (await isPageScan(bytes))) opts = { ...opts, ocr: opts.secondOcr, secondOcr: opts.ocr };
   try {
     const readOpts = { ...(opts.maxPages ? { maxPages: opts.maxPages } : {}), timeBudgetS: opts.timeBudgetS, startedAt: Date.now(), onPage: opts.onPage };
-    const doc = await readDocument(bytes, { ocr: opts.ocr, ...readOpts });
+    const read = opts.read ?? readDocument;
+    const doc = await read(bytes, { ocr: opts.ocr, ...readOpts });
     const exOpts = { localeHint: opts.localeHint ?? null };
     const docs = [doc];
     const readings = [extract(doc, exOpts)];
@@ -121,7 +124,7 @@ export async function processBytes(file: string, bytes: Uint8Array, opts: Proces
       // A second reading, merged field by field: where the readings agree confidence rises,
       // where they differ the more confident value wins and the other is kept as an alternative.
       const second = opts.secondOcr ?? withPsm(opts.ocr, AUTO_LAYOUT_PSM);
-      const again = await readDocument(bytes, { ocr: second, ...readOpts }).catch(() => null);
+      const again = await read(bytes, { ocr: second, ...readOpts }).catch(() => null);
       if (again) {
         docs.push(again);
         readings.push(extract(again, exOpts));
