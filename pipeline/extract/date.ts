@@ -145,6 +145,11 @@ function digitRepairs(text: string, confusions: [string, string][], min: number,
   return out;
 }
 
+/** The years OCR may have meant where it read `year`: one digit swapped for a look-alike. */
+export function yearMisreadings(year: number): Set<number> {
+  return digitRepairs(String(year), YEAR_CONFUSIONS, 1000, 9999);
+}
+
 /** Single-digit OCR repairs of a day or month that make it valid. */
 function partRepairs(text: string, max: number): number[] {
   return [...digitRepairs(text, PART_CONFUSIONS, 1, max)];
