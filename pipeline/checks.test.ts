@@ -252,6 +252,17 @@ describe('DATE_OUTSIDE_PERIOD', () => {
   it('is not raised on the boundaries of the period', () => {
     expect(codes(check([invoice({ date: '2026-03-01' }), csr({ date: '2026-03-31' }), poe()]))).toEqual([]);
   });
+  it('a date years from the period read with low confidence (2026 read as 2014) asks for review instead of blocking', () => {
+    const r = check([invoice({ date: '2014-03-04', confidence: { date: 0.46 } }), csr(), poe()]);
+    expect(codes(r)).toEqual(['LOW_CONFIDENCE']);
+    expect(soleFlag(r, 'LOW_CONFIDENCE').message).toMatch(/date '2014-03-04' \(0\.46\), 4380 days outside the usage period .*more likely misread/);
+  });
+  it('decoy: the same far date read with confidence blocks', () => {
+    expect(codes(check([invoice({ date: '2014-03-04' }), csr(), poe()]))).toEqual(['DATE_OUTSIDE_PERIOD']);
+  });
+  it('decoy: a doubtful date a few weeks outside the period still blocks', () => {
+    expect(codes(check([invoice({ date: '2026-04-20', confidence: { date: 0.46 } }), csr(), poe()]))).toEqual(['DATE_OUTSIDE_PERIOD', 'LOW_CONFIDENCE']);
+  });
 });
 
 describe('VENDOR_MISMATCH', () => {
@@ -363,6 +374,26 @@ describe('CSR sums and OCR confidence', () => {
     const r = check([invoice(), csr({ csr: { lines: ocrLines([0.95, 0.93]), statedTotalMinor: 80000 } }), poe()]);
     expect(codes(r)).toEqual(['CSR_TOTAL_MISMATCH']);
   });
+  // 5 days × 568.00 = 2,840.00 printed; OCR read the 5 as 9 with confidence 0.51.
+  const misreadDays = (conf: number) => csrLines([[9, 56800, 284000], [3, 73700, 221100]]).map((l, i) => ({ ...l, confidence: i === 0 ? conf : 0.96 }));
+  it('a doubtful hours figure that the line amount corrects, when the amounts add up to the total, raises nothing', () => {
+    const r = check([invoice(), csr({ amount: 505100, csr: { lines: misreadDays(0.51), statedTotalMinor: 505100 } }), poe()], {
+      claims: [makeClaim({ expenses: [makeClaim().expenses[0]!, { ...makeClaim().expenses[1]!, amountMinor: 505100 }] })],
+    });
+    expect(codes(r)).toEqual([]);
+  });
+  it('decoy: the same doubtful hours with amounts that miss the stated total still asks for review', () => {
+    const r = check([invoice(), csr({ amount: 506100, csr: { lines: misreadDays(0.51), statedTotalMinor: 506100 } }), poe()], {
+      claims: [makeClaim({ expenses: [makeClaim().expenses[0]!, { ...makeClaim().expenses[1]!, amountMinor: 506100 }] })],
+    });
+    expect(codes(r)).toContain('LOW_CONFIDENCE');
+  });
+  it('decoy: the same hours read with confidence stay blocking, even when the amounts add up', () => {
+    const r = check([invoice(), csr({ amount: 505100, csr: { lines: misreadDays(0.93), statedTotalMinor: 505100 } }), poe()], {
+      claims: [makeClaim({ expenses: [makeClaim().expenses[0]!, { ...makeClaim().expenses[1]!, amountMinor: 505100 }] })],
+    });
+    expect(codes(r)).toEqual(['CSR_TOTAL_MISMATCH']);
+  });
   it('decoy: a low-confidence line that no misread digit could explain does not excuse the mismatch', () => {
     const r = check([invoice(), csr({ csr: { lines: ocrLines([0.95, 0.31]), statedTotalMinor: 98700 } }), poe()]);
     expect(codes(r)).toContain('CSR_TOTAL_MISMATCH');
@@ -433,6 +464,16 @@ describe('LOW_CONFIDENCE', () => {
     expect(r.flags[0]!.message).toMatch(/amount '1,250\.00 EUR' \(0\.40\), vendor 'ACME, Inc' \(0\.30\)/);
     expect(r.expenses[0]!.documentId).toBe('invoice-acme');
     expect(r.status).toBe('complete');
+  });
+  it('is not raised for a date whose only doubt, the day/month order, the usage period settled', () => {
+    const r = check([invoice({ date: '2026-04-03', dateAlternatives: ['2026-03-04'], confidence: { date: 0.55 } }), csr(), poe()]);
+    expect(codes(r)).toEqual([]);
+  });
+  it('decoy: an ambiguous date whose two readings both fall in the period stays doubtful', () => {
+    const r = check([invoice({ date: '2026-03-04', dateAlternatives: ['2026-04-03'], confidence: { date: 0.55 } }), csr(), poe()], {
+      claims: [makeClaim({ usageEnd: '2026-04-30' })],
+    });
+    expect(codes(r)).toEqual(['LOW_CONFIDENCE']);
   });
   it('is raised for a low invoice number or currency on a matched CSR', () => {
     expect(codes(check([invoice(), csr({ invoiceNumber: 'CSR-7', confidence: { invoiceNumber: 0.2 } }), poe()]))).toEqual(['LOW_CONFIDENCE']);

@@ -98,6 +98,9 @@ export const FLAG_SEVERITY: Record<FlagCode, FlagSeverity> = {
 const FLAG_ORDER: readonly FlagCode[] = FLAG_CODES;
 const SEVERITY_ORDER: readonly FlagSeverity[] = FLAG_SEVERITIES;
 
+/** A document date further than this from the usage period, read with low confidence, is taken for a misreading. */
+const FAR_FROM_PERIOD_DAYS = 180;
+
 const EMPTY_FIELDS: ExtractedFields = { vendor: null, amount: null, currency: null, date: null, invoiceNumber: null };
 
 export function toEvidenceDocument(p: ProcessedDocument, claimId: string, id: string = p.file): EvidenceDocument {
@@ -211,11 +214,13 @@ export function assessCsrTotals(doc: Pick<EvidenceDocument, 'csr' | 'fields'>, l
   const money = (m: number) => formatMoney(Math.round(m), currency);
   const unsure = (c: number | undefined) => (c ?? 1) < lowConfidence;
   const readAs = (c: number | undefined) => ` (figures read with confidence ${(c ?? 1).toFixed(2)})`;
-  let sumLines = 0;
+  const sumLines = csr.lines.reduce((a, l) => a + l.amountMinor, 0);
+  // The line amounts add up to a total read with confidence: each amount is borne out by the
+  // total, so where a line's hours × rate disagrees, its hours or rate is what was misread.
+  const amountsBorneOut = stated !== null && sumLines === stated && !unsure(statedConfidence);
   let sumExact = 0;
   const doubtfulLines = csr.lines.filter((l) => unsure(l.confidence));
   for (const line of csr.lines) {
-    sumLines += line.amountMinor;
     if (line.hours !== null && line.rateMinor !== null) {
       const exact = line.hours * line.rateMinor;
       sumExact += exact;
@@ -224,10 +229,10 @@ export function assessCsrTotals(doc: Pick<EvidenceDocument, 'csr' | 'fields'>, l
         // Doubtful when one misread digit of the amount, the hours or the rate would explain it.
         const hoursRead = line.rateMinor ? line.amountMinor / line.rateMinor : NaN;
         const rateRead = line.hours ? line.amountMinor / line.hours : NaN;
-        const misread =
-          oneDigitMisread(line.amountMinor, exact) ||
-          (Number.isInteger(hoursRead) && oneDigitMisread(line.hours, hoursRead)) ||
-          (Number.isInteger(rateRead) && oneDigitMisread(line.rateMinor, rateRead));
+        const factorMisread = (Number.isInteger(hoursRead) && oneDigitMisread(line.hours, hoursRead)) || (Number.isInteger(rateRead) && oneDigitMisread(line.rateMinor, rateRead));
+        const misread = oneDigitMisread(line.amountMinor, exact) || factorMisread;
+        // A doubtful hours or rate figure that the borne-out amount corrects leaves nothing to verify.
+        if (unsure(line.confidence) && factorMisread && amountsBorneOut) continue;
         if (unsure(line.confidence) && misread) out.doubtful.push(what + readAs(line.confidence));
         else out.blocking.push(what);
       }
@@ -444,8 +449,11 @@ function buildReport(w: ClaimWork, duplicates: Map<string, string[]>, asOf: stri
       }
     }
 
+    // A date read with low confidence that lands far from the usage period (2026 read as 2014)
+    // is more likely misread than issued then: a reviewer verifies it, it does not block.
+    const farAndDoubtful = !!a.date && !a.date.inPeriod && a.date.daysOutside > FAR_FROM_PERIOD_DAYS && (f.date?.confidence ?? 1) < config.lowConfidence;
     if (a.date) {
-      if (!a.date.inPeriod) {
+      if (!a.date.inPeriod && !farAndDoubtful) {
         const readings = a.date.readings.length > 1 ? ` (none of the readings ${a.date.readings.join(', ')} is inside it)` : '';
         const side = a.date.value < claim.usageStart ? 'before its start' : 'after its end';
         flags.push(
@@ -483,8 +491,11 @@ function buildReport(w: ClaimWork, duplicates: Map<string, string[]>, asOf: stri
     if (!f.currency && f.amount) low.push(`currency not read (the ${what} names none), so the claimed ${e.currency} could not be verified`);
     for (const [name, field] of used) {
       if (!field || field.confidence >= config.lowConfidence) continue;
+      // An ambiguous day/month order is what made the date doubtful; the usage period settled it.
+      if (name === 'date' && a.date?.settledByPeriod) continue;
       const shown = name === 'amount' ? formatMoney(Number(field.value), docCurrency) : String(field.value);
-      low.push(`${name} '${shown}' (${field.confidence.toFixed(2)})`);
+      const far = name === 'date' && farAndDoubtful ? `, ${plural(a.date!.daysOutside, 'day')} outside the usage period ${claim.usageStart} – ${claim.usageEnd}: more likely misread than dated so far from the activity` : '';
+      low.push(`${name} '${shown}' (${field.confidence.toFixed(2)})${far}`);
     }
     if (low.length > 0) {
       flags.push(flag('LOW_CONFIDENCE', `${what} fields read with low confidence (below ${config.lowConfidence}) and used anyway, please verify: ${low.join(', ')}`, at));

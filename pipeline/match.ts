@@ -95,6 +95,8 @@ export interface DateChoice {
   daysOutside: number;
   /** Why another reading was preferred over the extractor's first one; null when not needed. */
   note: string | null;
+  /** Several readings, and the usage period admits only the one used: the day/month order is settled. */
+  settledByPeriod: boolean;
 }
 
 function dateAgreement(d: string, claim: Claim, expenseDate: string): number {
@@ -124,12 +126,12 @@ export function chooseDate(field: ExtractedFields['date'], claim: Claim, expense
   const outside = daysOutside(best, claim.usageStart, claim.usageEnd);
   const others = readings.filter((d) => d !== best);
   let note: string | null = null;
+  const othersInside = others.some((d) => daysOutside(d, claim.usageStart, claim.usageEnd) === 0);
   if (others.length > 0) {
-    const othersInside = others.some((d) => daysOutside(d, claim.usageStart, claim.usageEnd) === 0);
     const why = outside === 0 && !othersInside ? 'inside the usage period' : outside === 0 ? 'inside the usage period and closest to the expense date' : 'closest to the usage period';
     note = `date ${best} chosen over ${others.join(', ')}: ${why}`;
   }
-  return { value: best, readings, inPeriod: outside === 0, daysOutside: outside, note };
+  return { value: best, readings, inPeriod: outside === 0, daysOutside: outside, note, settledByPeriod: others.length > 0 && outside === 0 && !othersInside };
 }
 
 // ---------------------------------------------------------------------------------------------

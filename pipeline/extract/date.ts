@@ -145,6 +145,11 @@ function digitRepairs(text: string, confusions: [string, string][], min: number,
   return out;
 }
 
+/** The years OCR may have meant where it read `year`: one digit swapped for a look-alike. */
+export function yearMisreadings(year: number): Set<number> {
+  return digitRepairs(String(year), YEAR_CONFUSIONS, 1000, 9999);
+}
+
 /** Single-digit OCR repairs of a day or month that make it valid. */
 function partRepairs(text: string, max: number): number[] {
   return [...digitRepairs(text, PART_CONFUSIONS, 1, max)];
@@ -216,12 +221,18 @@ function rawMatches(text: string, ocr: boolean): RawMatch[] {
     while ((m = re.exec(text))) {
       const dmy = re === TEXT_DMY_RE;
       const month = monthFromWord(dmy ? m[2]! : m[1]!, ocr);
+      const yearText = m[3]!.replace("'", '');
+      // "1 October 14, 2026": a stray figure before "October 14, 2026" (a margin mark, a line
+      // number) makes "1 October 14" look day-first with a two-digit year. A reading that takes
+      // a four-digit year is the one printed; the two-digit "year" was the day.
+      const shadowed = month && !dmy && yearText.length === 4 ? out.findIndex((o) => o.kind === 'textual' && o.yearText.length === 2 && m!.index < o.index + o.length && o.index < m!.index + m![0].length) : -1;
+      if (shadowed >= 0) out.splice(shadowed, 1);
       if (!month || taken(m.index, m[0].length)) {
         re.lastIndex = m.index + 1;
         continue;
       }
       const day = Number(dmy ? m[1] : m[2]);
-      out.push({ index: m.index, length: m[0].length, kind: 'textual', a: day, b: month, month, yearText: m[3]!.replace("'", '') });
+      out.push({ index: m.index, length: m[0].length, kind: 'textual', a: day, b: month, month, yearText });
     }
   }
   for (const re of ocr ? [NUM_RE, NUM_SPACE_RE] : [NUM_RE]) {

@@ -4,7 +4,8 @@
 import type { Field } from '../types.ts';
 import { labelsFor, weigh, type DocContext, type Label } from './context.ts';
 import { dateOrderForCurrency } from './currency.ts';
-import type { DateMention, DateOrder } from './date.ts';
+import { daysBetween } from '../dates.ts';
+import { isoDate, yearMisreadings, type DateMention, type DateOrder } from './date.ts';
 import { spanBox, spanConfidence, squash } from './text.ts';
 
 const DATE_STRONG: [RegExp, number][] = [
@@ -120,6 +121,13 @@ export function pickDate(ctx: DocContext, opts: DatePickOptions): Field<string> 
     notes.push('month first (the second number is over 12)');
   }
   if (runner && margin < 1.5) notes.push(`close to ${runner.d.raw} (${runner.why.join(', ') || 'unlabelled'})`);
+  const year = yearAsTheOthers(ctx, best.d, value);
+  if (year) {
+    notes.push(year.note);
+    alternatives = [...new Set([value, ...(alternatives ?? []).map((a) => year.apply(a) ?? a)])].filter((a) => a !== year.value);
+    value = year.value;
+    confidence = Math.min(confidence, 0.6);
+  }
   return {
     value,
     confidence: Math.round(Math.min(0.99, confidence) * 100) / 100,
@@ -152,4 +160,31 @@ function decideOrder(ctx: DocContext, opts: DatePickOptions, d: DateMention): { 
   if (DAY_FIRST_LANGUAGE.test(ctx.norm)) return { order: 'dmy', confidence: 0.55, note: 'day first (document language)' };
   if (fromCurrency === 'mdy') return { order: 'mdy', confidence: 0.45, note: 'ambiguous day/month; month first as USD, the other order kept as an alternative' };
   return { order: 'dmy', confidence: 0.35, note: 'ambiguous day/month: nothing on the document decides; day first, the other order kept as an alternative' };
+}
+
+/** Dates this far from every other date of the document are not of the same business. */
+const FAR_FROM_OTHERS_DAYS = 300;
+/** The others agree when they lie within this span; the repaired date must lie as near them. */
+const NEAR_OTHERS_DAYS = 120;
+
+/**
+ * A year misread by OCR (2026 read as 2014, 2016 as 2018): when the issue date lies far from
+ * every other date printed on the document, those others lie close together, and one look-alike
+ * digit of the year puts it among them, the document's own dates say which year was printed. An
+ * issue date in December with a due date in January is near its due date, so it is left alone.
+ */
+function yearAsTheOthers(ctx: DocContext, d: DateMention, value: string): { value: string; note: string; apply: (iso: string) => string | null } | null {
+  if (d.row.method !== 'ocr') return null;
+  const others = ctx.dates.filter((o) => o !== d).map((o) => o.dmy ?? o.mdy!).filter((o) => o !== value);
+  if (others.length === 0) return null;
+  const sorted = [...others].sort();
+  if (daysBetween(sorted[0]!, sorted[sorted.length - 1]!) > NEAR_OTHERS_DAYS) return null;
+  if (others.some((o) => Math.abs(daysBetween(value, o)) <= FAR_FROM_OTHERS_DAYS)) return null;
+  const apply = (iso: string, y: number) => isoDate(y, Number(iso.slice(5, 7)), Number(iso.slice(8, 10)));
+  const fits = [...yearMisreadings(Number(value.slice(0, 4)))]
+    .map((y) => ({ y, v: apply(value, y) }))
+    .flatMap((x) => (x.v !== null && others.every((o) => Math.abs(daysBetween(x.v!, o)) <= NEAR_OTHERS_DAYS) ? [{ y: x.y, v: x.v }] : []));
+  if (fits.length !== 1) return null;
+  const { y, v } = fits[0]!;
+  return { value: v, note: `year read as ${value.slice(0, 4)}, taken as ${y}: the other dates on the document (${[...new Set(sorted)].join(', ')}) are of ${y}`, apply: (iso) => apply(iso, y) };
 }

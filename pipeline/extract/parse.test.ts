@@ -90,3 +90,14 @@ describe('parseDate', () => {
     expect(plausibleYear('2018', true)).toEqual({ year: 2018, repaired: false });
   });
 });
+
+describe('a stray figure before a month-first date', () => {
+  it('"1 October 14, 2026" is 14 October 2026, not 1 October 2014', () => {
+    expect(parseDate('1 October 14, 2026')?.value).toBe('2026-10-14');
+    expect(parseDate('3 Oct 18, 2026')?.value).toBe('2026-10-18');
+  });
+  it('decoy: a day-first date with a two-digit year stays as printed', () => {
+    expect(parseDate('1 October 14')?.value).toBe('2014-10-01');
+    expect(parseDate('03 MAR 18, total 2026.00')?.value).toBe('2018-03-03');
+  });
+});

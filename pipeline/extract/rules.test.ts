@@ -194,3 +194,20 @@ describe('invoice fields on generated layouts', () => {
     expect(ex.fields.amount!.value).toBe(spec.totalMinor);
   });
 });
+
+describe('a year OCR misread is settled by the other dates of the document', () => {
+  const page = (issue: string, due: string) =>
+    layoutPage([big('Northwind Event Services Ltd'), '12 Harbour Road, Springfield', { ...big('INVOICE'), gap: 1 }, 'Invoice No: INV-1042', `Invoice date: ${issue}`, `Due date: ${due}`, ...invoiceBody], { method: 'ocr' });
+  it('2026 read as 2028, the due date of 2026: the issue date is of 2026', () => {
+    const f = extract(page('17.11.2028', '17.12.2026')).fields.date!;
+    expect(f.value).toBe('2026-11-17');
+    expect(f.note).toMatch(/year read as 2028, taken as 2026/);
+  });
+  it('decoy: an invoice of December with its due date in January keeps its year', () => {
+    expect(extract(page('20.12.2025', '19.01.2026')).fields.date!.value).toBe('2025-12-20');
+  });
+  it('decoy: a text-layer invoice is read as printed', () => {
+    const doc = layoutPage([big('Northwind Event Services Ltd'), { ...big('INVOICE'), gap: 1 }, 'Invoice No: INV-1042', 'Invoice date: 17.11.2028', 'Due date: 17.12.2026', ...invoiceBody]);
+    expect(extract(doc).fields.date!.value).toBe('2028-11-17');
+  });
+});
