@@ -29,16 +29,10 @@ import { processBytes } from '../pipeline/process.ts';
 import { prepareForOcr } from '../pipeline/image.ts';
 import { pageText, readDocument } from '../pipeline/read.ts';
 import type { Page } from '../pipeline/types.ts';
+import { arg, mapLimit } from './util.ts';
 import { makeScannedPdf, makeTextPdf, renderTextImage, sampleInvoice, type SampleInvoiceTruth } from '../test/fixtures/make.ts';
 
 const run = promisify(execFile);
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return undefined;
-  const next = process.argv[i + 1];
-  return next && !next.startsWith('--') ? next : '';
-}
 
 const PAGES = Number(arg('pages') ?? 16);
 const MEMORY = arg('memory') !== undefined ? Number(arg('memory') || 300) : arg('memory-only') !== undefined ? 300 : 0;
@@ -75,20 +69,6 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; seconds: numb
   const start = performance.now();
   const value = await fn();
   return { value, seconds: (performance.now() - start) / 1000 };
-}
-
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i]!, i);
-      }
-    }),
-  );
-  return out;
 }
 
 function mb(n: number): string {
