@@ -1,7 +1,7 @@
 // Pages scanned sideways or upside down, read with and without the orientation step
 // (pipeline/orientation.ts), on generated invoice scans turned 0/90/180/270 degrees:
 //
-//   npx tsx bench/ocr-rotation.ts [--per-lang N] [--engine tesseract|paddle] [--medium scan|photo]
+//   npx tsx bench/ocr-rotation.ts [--per-lang N] [--engine tesseract|paddle] [--medium scan|photo] [--osd-only]
 //
 // Per turn: fields `extract` gets right (vendor, total, date, invoice number), seconds per page,
 // how many pages were doubtful (OSD asked) and how many were read turned. Upright pages must
@@ -21,6 +21,8 @@ const ENGINE = arg('engine') || 'tesseract';
 const MEDIUM = (arg('medium') || 'scan') as 'scan' | 'photo';
 const LANGS: Lang[] = ['en', 'fr', 'de', 'es'];
 const TURNS = [0, 90, 180, 270] as const;
+// Without the orientation step a turned page costs ~50 s (every re-read pass of image.ts fires).
+const OSD_ONLY = arg('osd-only') !== undefined;
 const CORES = Math.max(1, os.availableParallelism());
 
 async function main(): Promise<void> {
@@ -53,7 +55,8 @@ async function main(): Promise<void> {
   const without: OcrEngine = { ...(base.singlePass ? { singlePass: true } : {}), recognize: (img, o) => base.recognize(img, o), close: async () => {} };
   await readDocument(samples[0]!.bytes, { ocr: withOsd }); // model loads
   console.log('\nconfig       turn  s/page  fields   OSD asked  OSD said turned');
-  for (const [name, engine] of [['without OSD', without], ['with OSD', withOsd]] as const) {
+  const configs = OSD_ONLY ? ([['with OSD', withOsd]] as const) : ([['without OSD', without], ['with OSD', withOsd]] as const);
+  for (const [name, engine] of configs) {
     for (const turn of TURNS) {
       const inputs = await Promise.all(samples.map((s) => (turn ? sharp(s.bytes).rotate(turn).jpeg({ quality: 90 }).toBuffer() : s.bytes)));
       counts.asked = 0;

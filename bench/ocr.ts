@@ -10,6 +10,9 @@
 //   --accents N    also read N French and German pages with both engines and count the
 //                  accented words (é è à ç ü ö ä ß) and euro signs each reads back (default 0)
 //
+// Languages and sideways pages in depth: bench/ocr-lang.ts (eng vs all models vs a language chosen
+// per page, on fr/de/es/en scans) and bench/ocr-rotation.ts (pages turned 0/90/180/270).
+//
 // Pages are generated (test/fixtures/make.ts): A4 invoices rendered at 300 dpi as noisy JPEG
 // scans, the form scanners deliver. "Fields" counts how many of vendor, invoice number, date and
 // total (as the generator printed them) occur in the OCR text. Timings on a shared machine move
@@ -25,6 +28,7 @@ import sharp from 'sharp';
 import { createOcrPool, defaultOcrPoolSize, tesseractLangPath, type OcrEngine, type OcrPage } from '../pipeline/ocr.ts';
 import { createPaddlePool } from '../pipeline/paddle.ts';
 import { createOcrEngines } from '../pipeline/engines.ts';
+import { TESSERACT_LANGUAGES, withLanguageChoice } from '../pipeline/ocr-lang.ts';
 import { processBytes } from '../pipeline/process.ts';
 import { prepareForOcr } from '../pipeline/image.ts';
 import { pageText, readDocument } from '../pipeline/read.ts';
@@ -121,6 +125,28 @@ async function main(): Promise<void> {
       },
     });
   }
+  // The product's tesseract engine (engines.ts): English first, the page's language again when it
+  // is plainly another, the orientation model for doubtful readings only. On these English pages
+  // it should cost nothing over plain eng; the sideways row is the same scans turned 90 degrees.
+  const product = createOcrEngines({ first: 'tesseract', tesseractWorkers: CORES });
+  await Promise.all(Array.from({ length: CORES }, () => readDocument(scans[0]!, { ocr: product.first })));
+  configs.push({
+    what: 'tesseract.js eng+fra/deu/spa choice, OSD if doubtful, JPEG scans',
+    workers: String(CORES),
+    run: async () => {
+      const { value: docs, seconds } = await timed(() => mapLimit(scans, CORES * 2, (scan) => readDocument(scan, { ocr: product.first })));
+      return { seconds, found: fieldsOnPages(docs.flatMap((d) => d.pages), truths) };
+    },
+  });
+  const sideways = await mapLimit(scans, CORES, (scan) => sharp(scan).rotate(90).jpeg({ quality: 85 }).toBuffer());
+  configs.push({
+    what: 'tesseract.js same, JPEG scans turned 90 degrees',
+    workers: String(CORES),
+    run: async () => {
+      const { value: docs, seconds } = await timed(() => mapLimit(sideways, CORES * 2, (scan) => readDocument(scan, { ocr: product.first })));
+      return { seconds, found: fieldsOnPages(docs.flatMap((d) => d.pages), truths) };
+    },
+  });
   const scannedPdf = await makeScannedPdf(scans);
   configs.push({
     what: 'tesseract.js, scanned PDF via readDocument',
@@ -221,6 +247,7 @@ async function main(): Promise<void> {
     rows.push({ what: c.what, workers: c.workers, pages: PAGES, seconds: r.seconds, fields: `${r.found}/${PAGES * 4}`, ...(c.note ? { note: c.note } : {}) });
   }
   for (const p of pools.values()) await p.close();
+  await product.close();
   if (paddle) await (paddle as ReturnType<typeof createPaddlePool>).close();
   rmSync(dir, { recursive: true, force: true });
 
@@ -364,7 +391,11 @@ async function accents(n: number): Promise<void> {
   const images = await Promise.all(pages.map((lines, i) => renderTextImage(lines.map((text) => ({ text, size: 12 })), { dpi: 300, format: 'jpeg', noise: true, seed: i + 1, quality: 85 })));
   const accented = (lines: string[]) => lines.join(' ').split(/\s+/).filter((w) => /[éèàçêëüöäßÉÜÖÄ]/.test(w));
   const euros = (lines: string[]) => lines.join(' ').split('€').length - 1;
-  const engines: Array<[string, OcrEngine]> = [['tesseract.js (eng)', createOcrPool()], ['PaddleOCR PP-OCRv4', createPaddlePool()]];
+  const engines: Array<[string, OcrEngine]> = [
+    ['tesseract.js (eng)', createOcrPool()],
+    ['tesseract.js (language choice)', withLanguageChoice(createOcrPool({ languages: TESSERACT_LANGUAGES }))],
+    ['PaddleOCR PP-OCRv4', createPaddlePool()],
+  ];
   console.log(`\naccents: ${n} French/German A4 pages (300 dpi noisy JPEG)`);
   for (const [name, engine] of engines) {
     let words = 0;
@@ -383,7 +414,7 @@ async function accents(n: number): Promise<void> {
         eurOk += Math.min(euros(pages[i]!), text.split('€').length - 1);
       }
     });
-    console.log(`  ${name.padEnd(20)} accented words ${wordsOk}/${words}, € ${eurOk}/${eur}, ${(seconds / n).toFixed(2)} s/page`);
+    console.log(`  ${name.padEnd(30)} accented words ${wordsOk}/${words}, € ${eurOk}/${eur}, ${(seconds / n).toFixed(2)} s/page`);
     await engine.close();
   }
 }
