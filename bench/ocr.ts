@@ -130,23 +130,20 @@ async function main(): Promise<void> {
   // it should cost nothing over plain eng; the sideways row is the same scans turned 90 degrees.
   const product = createOcrEngines({ first: 'tesseract', tesseractWorkers: CORES });
   await Promise.all(Array.from({ length: CORES }, () => readDocument(scans[0]!, { ocr: product.first })));
-  configs.push({
-    what: 'tesseract.js eng+fra/deu/spa choice, OSD if doubtful, JPEG scans',
-    workers: String(CORES),
-    run: async () => {
-      const { value: docs, seconds } = await timed(() => mapLimit(scans, CORES * 2, (scan) => readDocument(scan, { ocr: product.first })));
-      return { seconds, found: fieldsOnPages(docs.flatMap((d) => d.pages), truths) };
-    },
-  });
   const sideways = await mapLimit(scans, CORES, (scan) => sharp(scan).rotate(90).jpeg({ quality: 85 }).toBuffer());
-  configs.push({
-    what: 'tesseract.js same, JPEG scans turned 90 degrees',
-    workers: String(CORES),
-    run: async () => {
-      const { value: docs, seconds } = await timed(() => mapLimit(sideways, CORES * 2, (scan) => readDocument(scan, { ocr: product.first })));
-      return { seconds, found: fieldsOnPages(docs.flatMap((d) => d.pages), truths) };
-    },
-  });
+  for (const [what, inputs] of [
+    ['tesseract.js eng+fra/deu/spa choice, OSD if doubtful, JPEG scans', scans],
+    ['tesseract.js same, JPEG scans turned 90 degrees', sideways],
+  ] as const) {
+    configs.push({
+      what,
+      workers: String(CORES),
+      run: async () => {
+        const { value: docs, seconds } = await timed(() => mapLimit(inputs, CORES * 2, (scan) => readDocument(scan, { ocr: product.first })));
+        return { seconds, found: fieldsOnPages(docs.flatMap((d) => d.pages), truths) };
+      },
+    });
+  }
   const scannedPdf = await makeScannedPdf(scans);
   configs.push({
     what: 'tesseract.js, scanned PDF via readDocument',
