@@ -1,7 +1,7 @@
 // Pages scanned sideways or upside down, read with and without the orientation step
 // (pipeline/orientation.ts), on generated invoice scans turned 0/90/180/270 degrees:
 //
-//   npx tsx bench/ocr-rotation.ts [--per-lang N] [--engine tesseract|paddle] [--medium scan|photo] [--osd-only]
+//   npx tsx bench/ocr-rotation.ts [--per-lang N] [--engine tesseract|paddle] [--medium scan|photo] [--osd-only] [--turns 0,90,...]
 //
 // Per turn: fields `extract` gets right (vendor, total, date, invoice number), seconds per page,
 // how many pages were doubtful (OSD asked) and how many were read turned. Upright pages must
@@ -20,7 +20,7 @@ const PER_LANG = Number(arg('per-lang') ?? 3);
 const ENGINE = arg('engine') || 'tesseract';
 const MEDIUM = (arg('medium') || 'scan') as 'scan' | 'photo';
 const LANGS: Lang[] = ['en', 'fr', 'de', 'es'];
-const TURNS = [0, 90, 180, 270] as const;
+const TURNS = (arg('turns') || '0,90,180,270').split(',').map(Number) as Array<0 | 90 | 180 | 270>;
 // Without the orientation step a turned page costs ~50 s (every re-read pass of image.ts fires).
 const OSD_ONLY = arg('osd-only') !== undefined;
 const CORES = Math.max(1, os.availableParallelism());
