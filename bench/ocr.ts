@@ -10,6 +10,9 @@
 //   --accents N    also read N French and German pages with both engines and count the
 //                  accented words (é è à ç ü ö ä ß) and euro signs each reads back (default 0)
 //
+// Languages and sideways pages in depth: bench/ocr-lang.ts (eng vs all models vs a language chosen
+// per page, on fr/de/es/en scans) and bench/ocr-rotation.ts (pages turned 0/90/180/270).
+//
 // Pages are generated (test/fixtures/make.ts): A4 invoices rendered at 300 dpi as noisy JPEG
 // scans, the form scanners deliver. "Fields" counts how many of vendor, invoice number, date and
 // total (as the generator printed them) occur in the OCR text. Timings on a shared machine move
@@ -25,20 +28,15 @@ import sharp from 'sharp';
 import { createOcrPool, defaultOcrPoolSize, tesseractLangPath, type OcrEngine, type OcrPage } from '../pipeline/ocr.ts';
 import { createPaddlePool } from '../pipeline/paddle.ts';
 import { createOcrEngines } from '../pipeline/engines.ts';
+import { TESSERACT_LANGUAGES, withLanguageChoice } from '../pipeline/ocr-lang.ts';
 import { processBytes } from '../pipeline/process.ts';
 import { prepareForOcr } from '../pipeline/image.ts';
 import { pageText, readDocument } from '../pipeline/read.ts';
 import type { Page } from '../pipeline/types.ts';
+import { arg, mapLimit } from './util.ts';
 import { makeScannedPdf, makeTextPdf, renderTextImage, sampleInvoice, type SampleInvoiceTruth } from '../test/fixtures/make.ts';
 
 const run = promisify(execFile);
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return undefined;
-  const next = process.argv[i + 1];
-  return next && !next.startsWith('--') ? next : '';
-}
 
 const PAGES = Number(arg('pages') ?? 16);
 const MEMORY = arg('memory') !== undefined ? Number(arg('memory') || 300) : arg('memory-only') !== undefined ? 300 : 0;
@@ -75,20 +73,6 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; seconds: numb
   const start = performance.now();
   const value = await fn();
   return { value, seconds: (performance.now() - start) / 1000 };
-}
-
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i]!, i);
-      }
-    }),
-  );
-  return out;
 }
 
 function mb(n: number): string {
@@ -137,6 +121,25 @@ async function main(): Promise<void> {
         const pool = await poolOf(workers);
         const { value: docs, seconds } = await timed(() => mapLimit(scans, workers * 2, (scan) => readDocument(scan, { ocr: pool })));
         // One page per JPEG: page i is scan i.
+        return { seconds, found: fieldsOnPages(docs.flatMap((d) => d.pages), truths) };
+      },
+    });
+  }
+  // The product's tesseract engine (engines.ts): English first, the page's language again when it
+  // is plainly another, the orientation model for doubtful readings only. On these English pages
+  // it should cost nothing over plain eng; the sideways row is the same scans turned 90 degrees.
+  const product = createOcrEngines({ first: 'tesseract', tesseractWorkers: CORES });
+  await Promise.all(Array.from({ length: CORES }, () => readDocument(scans[0]!, { ocr: product.first })));
+  const sideways = await mapLimit(scans, CORES, (scan) => sharp(scan).rotate(90).jpeg({ quality: 85 }).toBuffer());
+  for (const [what, inputs] of [
+    ['tesseract.js eng+fra/deu/spa choice, OSD if doubtful, JPEG scans', scans],
+    ['tesseract.js same, JPEG scans turned 90 degrees', sideways],
+  ] as const) {
+    configs.push({
+      what,
+      workers: String(CORES),
+      run: async () => {
+        const { value: docs, seconds } = await timed(() => mapLimit(inputs, CORES * 2, (scan) => readDocument(scan, { ocr: product.first })));
         return { seconds, found: fieldsOnPages(docs.flatMap((d) => d.pages), truths) };
       },
     });
@@ -241,6 +244,7 @@ async function main(): Promise<void> {
     rows.push({ what: c.what, workers: c.workers, pages: PAGES, seconds: r.seconds, fields: `${r.found}/${PAGES * 4}`, ...(c.note ? { note: c.note } : {}) });
   }
   for (const p of pools.values()) await p.close();
+  await product.close();
   if (paddle) await (paddle as ReturnType<typeof createPaddlePool>).close();
   rmSync(dir, { recursive: true, force: true });
 
@@ -384,7 +388,11 @@ async function accents(n: number): Promise<void> {
   const images = await Promise.all(pages.map((lines, i) => renderTextImage(lines.map((text) => ({ text, size: 12 })), { dpi: 300, format: 'jpeg', noise: true, seed: i + 1, quality: 85 })));
   const accented = (lines: string[]) => lines.join(' ').split(/\s+/).filter((w) => /[éèàçêëüöäßÉÜÖÄ]/.test(w));
   const euros = (lines: string[]) => lines.join(' ').split('€').length - 1;
-  const engines: Array<[string, OcrEngine]> = [['tesseract.js (eng)', createOcrPool()], ['PaddleOCR PP-OCRv4', createPaddlePool()]];
+  const engines: Array<[string, OcrEngine]> = [
+    ['tesseract.js (eng)', createOcrPool()],
+    ['tesseract.js (language choice)', withLanguageChoice(createOcrPool({ languages: TESSERACT_LANGUAGES }))],
+    ['PaddleOCR PP-OCRv4', createPaddlePool()],
+  ];
   console.log(`\naccents: ${n} French/German A4 pages (300 dpi noisy JPEG)`);
   for (const [name, engine] of engines) {
     let words = 0;
@@ -403,7 +411,7 @@ async function accents(n: number): Promise<void> {
         eurOk += Math.min(euros(pages[i]!), text.split('€').length - 1);
       }
     });
-    console.log(`  ${name.padEnd(20)} accented words ${wordsOk}/${words}, € ${eurOk}/${eur}, ${(seconds / n).toFixed(2)} s/page`);
+    console.log(`  ${name.padEnd(30)} accented words ${wordsOk}/${words}, € ${eurOk}/${eur}, ${(seconds / n).toFixed(2)} s/page`);
     await engine.close();
   }
 }

@@ -7,6 +7,7 @@
 // image never takes the process down. The language data comes from node_modules, never the
 // network (see NOTES.md: a failed download is thrown inside the worker and kills the process).
 
+import { mkdirSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,6 +33,11 @@ export interface RecognizeOptions {
   dpi?: number;
   /** Tesseract page segmentation mode (default 3, fully automatic; 11 finds sparse text). */
   psm?: number;
+  /**
+   * Models to read this page with, most likely language first (e.g. ['fra', 'eng']); each must be
+   * one the pool loaded. Default: all the pool's languages, in its order.
+   */
+  languages?: readonly string[];
 }
 
 export interface OcrEngine {
@@ -41,6 +47,13 @@ export interface OcrEngine {
    * contrast, enlargement and margin re-reads that tesseract needs (image.ts ocrImage) are skipped.
    */
   readonly singlePass?: boolean;
+  /** Language models the engine can be asked for through RecognizeOptions.languages (tesseract). */
+  readonly languages?: readonly string[];
+  /**
+   * How a page image is turned, when the engine can tell (a pool of languages ['osd'] only
+   * detects; engines.ts gives every engine one). Null: no verdict.
+   */
+  detectOrientation?(image: Buffer): Promise<Orientation | null>;
   /** Terminates every worker; the engine can still be used afterwards (workers restart lazily). */
   close(): Promise<void>;
 }
@@ -54,8 +67,10 @@ export interface OcrPoolOptions {
   timeoutMs?: number;
   /** Default page segmentation mode (default 3). */
   psm?: number;
-  /** Folder holding eng.traineddata.gz (default: @tesseract.js-data/eng 4.0.0_best_int). */
+  /** Folder holding <lang>.traineddata.gz for every language (default: tesseractDataDir(languages)). */
   langPath?: string;
+  /** Models each worker loads (default ['eng']); see TESSERACT_LANGUAGES. */
+  languages?: readonly string[];
   /** Tesseract parameters set on every worker, over the defaults (for measurements). */
   params?: Record<string, string>;
 }
@@ -79,9 +94,42 @@ export class OcrError extends Error {
 
 const require = createRequire(import.meta.url);
 
-/** The LSTM-only "best_int" English model shipped in node_modules (as accurate as 4.0.0, 4× smaller). */
-export function tesseractLangPath(): string {
-  return path.join(path.dirname(require.resolve('@tesseract.js-data/eng/package.json')), '4.0.0_best_int');
+/** The LSTM-only "best_int" model of `lang` shipped in node_modules (as accurate as 4.0.0, 4× smaller). */
+export function tesseractLangPath(lang = 'eng'): string {
+  return path.join(path.dirname(require.resolve(`@tesseract.js-data/${lang}/package.json`)), '4.0.0_best_int');
+}
+
+/**
+ * One folder holding the models of `languages`. tesseract.js reads every language from a single
+ * `langPath`, and each @tesseract.js-data package is its own folder, so for more than English
+ * the folder is made of links to the files in node_modules (no copy, never a download).
+ */
+export function tesseractDataDir(languages: readonly string[] = ['eng']): string {
+  if (languages.length === 1) return tesseractLangPath(languages[0]);
+  const dir = path.join(os.tmpdir(), `claimproof-tessdata-${process.getuid?.() ?? 'u'}`);
+  mkdirSync(dir, { recursive: true });
+  for (const lang of languages) {
+    const file = `${lang}.traineddata.gz`;
+    const target = path.join(tesseractLangPath(lang), file);
+    const link = path.join(dir, file);
+    const current = (() => {
+      try {
+        return readlinkSync(link);
+      } catch {
+        return null;
+      }
+    })();
+    if (current === target) continue;
+    // Another install of the project may have linked its own copy: relink to ours.
+    rmSync(link, { force: true });
+    try {
+      symlinkSync(target, link);
+    } catch (err) {
+      // Another process made the same link in between.
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+  return dir;
 }
 
 export function defaultOcrPoolSize(): number {
@@ -99,6 +147,8 @@ const WORKER_PARAMS: Record<string, string> = {
 
 interface Slot {
   worker: TesseractWorker | null;
+  /** Languages the worker is initialised with now, '+'-joined. */
+  langs: string;
   starting: Promise<TesseractWorker> | null;
   pages: number;
   /** Rejects the in-flight job when the worker thread dies. */
@@ -108,9 +158,23 @@ interface Slot {
 interface Task {
   image: Buffer;
   opts: RecognizeOptions;
+  /** Orientation detection (an 'osd' pool) instead of recognition. */
+  detect?: boolean;
   attempts: number;
-  resolve: (page: OcrPage) => void;
+  resolve: (result: OcrPage | Orientation | null) => void;
   reject: (err: Error) => void;
+}
+
+/** How a page is turned: rotating it `degrees` clockwise makes it upright. */
+export interface Orientation {
+  degrees: 0 | 90 | 180 | 270;
+  /** Tesseract's orientation confidence (roughly 0..20; above ~2 is a clear verdict). */
+  confidence: number;
+}
+
+interface RawDetect {
+  orientation_degrees: number | null;
+  orientation_confidence: number | null;
 }
 
 /** A pool of tesseract.js workers shared by every reader in the process. */
@@ -123,8 +187,12 @@ export function createOcrPool(options: OcrPoolOptions = {}): OcrPool {
   // the 99 SROIE receipts it read 81.8 % of totals and 86.9 % of dates against 70.7 % and 77.8 %
   // with PSM 3 (auto layout), at the same speed (bench:accuracy --psm).
   const defaultPsm = options.psm ?? 6;
-  const langPath = options.langPath ?? tesseractLangPath();
-  const slots: Slot[] = Array.from({ length: size }, () => ({ worker: null, starting: null, pages: 0, onDeath: null }));
+  const languages = options.languages?.length ? [...options.languages] : ['eng'];
+  // The orientation model is a legacy (non-LSTM) one: it needs tesseract.js's legacy core.
+  const osd = languages.length === 1 && languages[0] === 'osd';
+  const allLangs = languages.join('+');
+  const langPath = options.langPath ?? tesseractDataDir(languages);
+  const slots: Slot[] = Array.from({ length: size }, () => ({ worker: null, langs: allLangs, starting: null, pages: 0, onDeath: null }));
   const free: Slot[] = [...slots];
   const queue: Task[] = [];
   const stats = { pagesDone: 0, workersStarted: 0, workersRecycled: 0, workersFailed: 0 };
@@ -132,8 +200,10 @@ export function createOcrPool(options: OcrPoolOptions = {}): OcrPool {
 
   async function start(slot: Slot): Promise<TesseractWorker> {
     stats.workersStarted++;
-    const worker = await createWorker('eng', OEM.LSTM_ONLY, {
+    slot.langs = allLangs;
+    const worker = await createWorker(allLangs, osd ? OEM.TESSERACT_ONLY : OEM.LSTM_ONLY, {
       langPath,
+      ...(osd ? { legacyCore: true, legacyLang: true } : {}),
       gzip: true,
       cacheMethod: 'none',
       // Without a handler tesseract.js rethrows a job's rejection inside a message listener,
@@ -196,11 +266,18 @@ export function createOcrPool(options: OcrPoolOptions = {}): OcrPool {
     }
     try {
       const worker = await ensureWorker(slot);
+      const langs = osd ? allLangs : pageLanguages(task.opts.languages);
+      if (langs !== slot.langs) {
+        // Every model is loaded already: this only rebuilds the API (which drops the parameters).
+        await worker.reinitialize(langs, OEM.LSTM_ONLY);
+        await worker.setParameters({ ...WORKER_PARAMS, ...options.params });
+        slot.langs = langs;
+      }
       const params: Record<string, string> = { tessedit_pageseg_mode: String(task.opts.psm ?? defaultPsm) };
       if (task.opts.dpi && task.opts.dpi >= 50 && task.opts.dpi <= 2400) params.user_defined_dpi = String(Math.round(task.opts.dpi));
       // close() or a failure may have retired this worker while the image was measured.
       if (slot.worker !== worker || gen !== generation) throw new OcrError('OCR pool closed');
-      const result = await new Promise<{ data: RawResult }>((resolve, reject) => {
+      const result = await new Promise<{ data: RawResult | RawDetect }>((resolve, reject) => {
         slot.onDeath = (err) => {
           workerFault = true;
           reject(err);
@@ -209,7 +286,8 @@ export function createOcrPool(options: OcrPoolOptions = {}): OcrPool {
           workerFault = true;
           reject(new OcrError(`OCR timed out after ${timeoutMs} ms`));
         }, timeoutMs);
-        (worker.recognize(task.image, params as never, { text: false, blocks: true }) as unknown as Promise<{ data: RawResult }>).then(
+        const job = task.detect ? worker.detect(task.image) : worker.recognize(task.image, params as never, { text: false, blocks: true });
+        (job as unknown as Promise<{ data: RawResult | RawDetect }>).then(
           resolve,
           (e: unknown) => reject(e instanceof Error ? e : new OcrError(String(e))),
         );
@@ -222,7 +300,7 @@ export function createOcrPool(options: OcrPoolOptions = {}): OcrPool {
         stats.workersRecycled++;
         await discard(slot);
       }
-      task.resolve(toOcrPage(result.data, dims));
+      task.resolve(task.detect ? toOrientation(result.data as RawDetect) : toOcrPage(result.data as RawResult, dims));
     } catch (err) {
       clearTimeout(timer);
       const closed = gen !== generation;
@@ -243,6 +321,14 @@ export function createOcrPool(options: OcrPoolOptions = {}): OcrPool {
     }
   }
 
+  function pageLanguages(wanted: readonly string[] | undefined): string {
+    if (!wanted?.length) return allLangs;
+    const missing = wanted.filter((l) => !languages.includes(l));
+    // A language the workers never loaded would make tesseract.js fetch it from its CDN.
+    if (missing.length) throw new OcrError(`OCR language not loaded: ${missing.join(', ')}`);
+    return wanted.join('+');
+  }
+
   function pump(): void {
     while (free.length > 0 && queue.length > 0) {
       const slot = free.shift()!;
@@ -252,12 +338,24 @@ export function createOcrPool(options: OcrPoolOptions = {}): OcrPool {
   }
 
   return {
+    languages,
     recognize(image: Buffer, opts: RecognizeOptions = {}): Promise<OcrPage> {
       return new Promise<OcrPage>((resolve, reject) => {
-        queue.push({ image, opts, attempts: 0, resolve, reject });
+        if (osd) throw new OcrError('an orientation pool does not recognise text');
+        pageLanguages(opts.languages);
+        queue.push({ image, opts, attempts: 0, resolve: resolve as Task['resolve'], reject });
         pump();
       });
     },
+    ...(osd
+      ? {
+          detectOrientation: (image: Buffer) =>
+            new Promise<Orientation | null>((resolve, reject) => {
+              queue.push({ image, opts: {}, detect: true, attempts: 0, resolve: resolve as Task['resolve'], reject });
+              pump();
+            }),
+        }
+      : {}),
     async close(): Promise<void> {
       generation++;
       for (const task of queue.splice(0)) task.reject(new OcrError('OCR pool closed'));
@@ -308,6 +406,12 @@ interface RawLine {
 interface RawResult {
   blocks: Array<{ paragraphs: Array<{ lines: RawLine[] }> }> | null;
   confidence: number | null;
+}
+
+function toOrientation(data: RawDetect): Orientation | null {
+  const d = data.orientation_degrees;
+  if (d !== 0 && d !== 90 && d !== 180 && d !== 270) return null;
+  return { degrees: d, confidence: round3(data.orientation_confidence ?? 0) };
 }
 
 function toOcrPage(data: RawResult, dims: { width: number; height: number }): OcrPage {
