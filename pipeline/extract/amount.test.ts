@@ -2,7 +2,7 @@
 // change given, tax summary tables. Each rule with its decoy (a look-alike where it must not fire).
 import { describe, expect, it } from 'vitest';
 import { extract } from './index.ts';
-import { layoutPage } from './testing.ts';
+import { layoutPage, type LayoutOptions } from './testing.ts';
 import type { ReadDocument } from '../types.ts';
 import { ROUNDING } from './amount.ts';
 
@@ -99,7 +99,7 @@ describe('the amount due by the payment', () => {
 });
 
 describe('totals corroborated by subtotal + tax', () => {
-  const invoice = (totals: string[], opts = ocr) =>
+  const invoice = (totals: string[], opts: LayoutOptions = ocr) =>
     extract(
       layoutPage(
         ['Blue Harbor Eventservice AG', 'Rechnung', 'Rechnungsdatum: 17.11.2026', 'Beschreibung | Menge | Preis | Betrag', 'Tontechnik | 5 | 399,25 | 1.996,25', 'Catering | 5 | 580,50 | 2.902,50', 'Zwischensumme | 4.898,75', ...totals],
@@ -119,7 +119,7 @@ describe('totals corroborated by subtotal + tax', () => {
 
   it('keeps the printed total when a printed deposit explains the gap, or the page is a text layer (decoys)', () => {
     expect(invoice(['MwSt. 19% | 930,76', 'Anzahlung | 5.000,00', 'Gesamtbetrag | 829,51'])?.value).toBe(82951);
-    expect(invoice(['MwSt. 19% | 930,76', 'Gesamtbetrag | 829,51'], { method: 'text' as const })?.value).toBe(82951);
+    expect(invoice(['MwSt. 19% | 930,76', 'Gesamtbetrag | 829,51'], { method: 'text' })?.value).toBe(82951);
     // A total that is not the sum's trailing digits is another figure, not a misreading.
     expect(invoice(['MwSt. 19% | 930,76', 'Gesamtbetrag | 729,51'])?.value).toBe(72951);
   });
