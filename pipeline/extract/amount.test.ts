@@ -2,7 +2,7 @@
 // change given, tax summary tables. Each rule with its decoy (a look-alike where it must not fire).
 import { describe, expect, it } from 'vitest';
 import { extract } from './index.ts';
-import { layoutPage } from './testing.ts';
+import { layoutPage, type LayoutOptions } from './testing.ts';
 import type { ReadDocument } from '../types.ts';
 import { ROUNDING } from './amount.ts';
 
@@ -95,5 +95,42 @@ describe('the amount due by the payment', () => {
     // A text layer says what was typed: never second-guessed.
     const typed = layoutPage(['KEDAI MAJU', 'Groundnut | 18.00', 'TOTAL | 18.10', 'CASH | 50.10', 'CHANGE | 31.00']);
     expect(extract(typed).fields.amount!.value).toBe(1810);
+  });
+});
+
+describe('totals corroborated by subtotal + tax', () => {
+  const invoice = (totals: string[], opts: LayoutOptions = ocr) =>
+    extract(
+      layoutPage(
+        ['Blue Harbor Eventservice AG', 'Rechnung', 'Rechnungsdatum: 17.11.2026', 'Beschreibung | Menge | Preis | Betrag', 'Tontechnik | 5 | 399,25 | 1.996,25', 'Catering | 5 | 580,50 | 2.902,50', 'Zwischensumme | 4.898,75', ...totals],
+        opts,
+      ),
+    ).fields.amount;
+
+  it('takes the sum when the OCR total reads as its trailing digits (a leading digit lost)', () => {
+    const a = invoice(['MwSt. 19% | 930,76', 'Gesamtbetrag | 829,51']);
+    expect(a?.value).toBe(582951);
+    expect(a?.note).toMatch(/lost its leading digits/);
+  });
+
+  it('reads a bare rate as the tax label when the tax word was misread', () => {
+    expect(invoice(['MwsSt. 19% | 930,76', 'Gesamtbetrag | 829,51'])?.value).toBe(582951);
+  });
+
+  it('keeps the printed total when a printed deposit explains the gap, or the page is a text layer (decoys)', () => {
+    expect(invoice(['MwSt. 19% | 930,76', 'Anzahlung | 5.000,00', 'Gesamtbetrag | 829,51'])?.value).toBe(82951);
+    expect(invoice(['MwSt. 19% | 930,76', 'Gesamtbetrag | 829,51'], { method: 'text' })?.value).toBe(82951);
+    // A total that is not the sum's trailing digits is another figure, not a misreading.
+    expect(invoice(['MwSt. 19% | 930,76', 'Gesamtbetrag | 729,51'])?.value).toBe(72951);
+  });
+
+  it('takes the sum over a line amount when no total label was read', () => {
+    const a = invoice(['MwSt. 19% | 930,76', 'Gesamtbetra5.829,51']);
+    expect(a?.value).toBe(582951);
+    expect(a?.note).toMatch(/no total label read/);
+  });
+
+  it('a rate on a discount line is not a tax, so no sum is made of it (decoy)', () => {
+    expect(invoice(['Rabatt 10% | 489,88', 'Gesamtbetra4.408,87'])?.value).not.toBe(538863);
   });
 });

@@ -57,13 +57,16 @@ function paidLess(paid: number, change: number): number | null {
 }
 
 const TAX_RULE: [RegExp, number] = [/\b(tax|taxes|vat|gst|[g6][s5][t7]|sst|tva|btw|mwst|ust|iva|igst|cgst|sgst|utgst|cess|hst|pst|qst|moms|dph|podatek|service tax|service charge|svc chg|s\.?c\.?)\b|(?<![\p{L}])φπα(?![\p{L}])|税额|税金/u, -4.5];
+/** A rate printed as a label ("19%", "7,5 %"). */
+const TAX_RATE = /(?<![\d.,])\d{1,2}(?:[.,]\d{1,2})? ?%/;
+const DISCOUNT = /\b(discount|disc|rabatt|korting|remise|descuento|sconto|savings?|saved|promo|voucher|coupon)\b/;
 const TOTAL_NEGATIVE: [RegExp, number][] = [
   // "GST 6% included in total", "Total includes 6% GST": the tax inside the total.
   [/\bincluded in (the )?total\b|\btotal includes?\b/, -6],
   [/\bsub ?-?total|\bsubtotaal\b|\bzwischensumme\b|\bsous-?total\b|\bsubtotale\b|\btotal partiel\b|\bsubt\b|\bdelsumma\b|\bmezisoucet\b|\bzaklad dane\b|\bbez dph\b|\bexkl\.? moms\b|(?<![\p{L}])(μερικο συνολο|καθαρη αξια)(?![\p{L}])|小计|不含税/u, -7],
   [/\bexcl(\.|usive|uding)?\b|\bexclusief\b|\bex\.? ?(gst|vat|tax|btw)\b|\bbefore tax\b|\bpre-?tax\b|\bzonder btw\b|\bhors tax|\b(montant|total|prix) ht\b|\bht\b|\bnetto\b|\bnettobetrag\b|\bnet amount\b|\bimponible\b|\bgrondslag\b|\btaxable\b/, -5],
   TAX_RULE,
-  [/\b(discount|disc|rabatt|korting|remise|descuento|sconto|savings?|saved|promo|voucher|coupon)\b/, -5],
+  [DISCOUNT, -5],
   [/\b(change|kembali|baki|wechselgeld|rendu|rendue|cambio|resto|vaxel|reszta|vraceno)\b|找零/u, -7],
   [/\b(cash|tendered|tunai|payment|(?<!to be |be )paid|betaald|bezahlt|paye|pagado|card|visa|master ?card|credit card|debit|eftpos|amex|received|bayar|tender|gegeven)\b/, -3],
   [ROUNDING, -5],
@@ -277,7 +280,11 @@ export function pickTotal(ctx: DocContext): AmountPick | null {
   }
   const isKind = (s: Scored, re: RegExp) => s.labels.some((l) => l.where !== 'header' && re.test(l.norm));
   const subtotals = scored.filter((s) => isKind(s, /sub ?-?total|subtotaal|zwischensumme|sous-?total|excl|\bht\b|netto|grondslag|before tax|imponible|delsumma|bez dph|zaklad|小计|不含税/u));
-  const taxes = scored.filter((s) => isKind(s, /\b(tax|vat|gst|sst|tva|btw|mwst|ust|iva|igst|cgst|sgst|moms|dph|service charge)\b|φπα|税额/u) && !isKind(s, /incl/));
+  // A rate alone labels a tax line too ("MwsSt. 19%", the tax word misread): a discount or a
+  // payment at a rate is named as such.
+  const taxes = scored.filter(
+    (s) => (isKind(s, /\b(tax|vat|gst|sst|tva|btw|mwst|ust|iva|igst|cgst|sgst|moms|dph|service charge)\b|φπα|税额/u) || isKind(s, TAX_RATE)) && !isKind(s, /incl/) && !isKind(s, DISCOUNT),
+  );
   const change = scored.filter((s) => isKind(s, /\b(change|kembali|baki)\b/));
   // "Credit" beside a change line is the card the receipt was paid with, not a credit note.
   const cash = scored.filter((s) => isKind(s, TENDER) || (change.length > 0 && isKind(s, /\bcredit\b/)));
@@ -382,14 +389,17 @@ export function pickTotal(ctx: DocContext): AmountPick | null {
     if (printed) best = printed;
     best.why.push(paid.why);
   }
-  const bestValue = paid ? paid.value : cents(best.m);
+  const bySum = paid ? null : totalBySum(best, scored, sums, labelled.length > 0);
+  if (bySum) best.why.push(bySum.why);
+  const computed = paid ?? bySum;
+  const bestValue = computed ? computed.value : cents(best.m);
   const runnerUp = scored.find((s) => cents(s.m) !== bestValue);
   const margin = runnerUp ? best.score - runnerUp.score : 4;
   let confidence = 0.35 + 0.6 * squash(margin, 1, 1.5);
   if (best.labelScore < 3) confidence = Math.min(confidence, 0.45);
   if (best.m.repaired) confidence *= 0.85;
   confidence *= Math.min(1, 0.5 + best.m.row.tokens[best.m.span.start]!.confidence / 2 + 0.25);
-  if (paid) confidence = paid.confidence;
+  if (computed) confidence = computed.confidence;
   const notes: string[] = [];
   notes.push(best.why.length ? `labelled ${best.why.join(', ')}` : 'no total label; largest amount');
   if (runnerUp && margin < 2) notes.push(`close to ${runnerUp.m.raw} (${runnerUp.why.join(', ') || 'unlabelled'})`);
@@ -398,12 +408,43 @@ export function pickTotal(ctx: DocContext): AmountPick | null {
     mention: best.m,
     score: best.score,
     minor: bestValue,
-    decimal: paid ? centsDecimal(paid.value) : best.m.decimal,
+    decimal: computed ? centsDecimal(computed.value) : best.m.decimal,
     confidence: Math.round(Math.min(0.99, confidence) * 100) / 100,
     note: notes.join('; '),
     labelCurrency,
     labelled: best.labelScore >= 3,
   };
+}
+
+/** Whether `part`'s digits are the trailing digits of `whole`: a figure that lost its leading digits or thousands group. */
+function trailingDigitsOf(part: number, whole: number): boolean {
+  return part > 0 && whole > part && whole % 10 ** String(part).length === part;
+}
+
+/**
+ * The total as subtotal + tax computes it, where OCR lost the printed total: the chosen total
+ * reads as the trailing digits of that sum ("829.51" for 5,829.51, its first digit lost) and no
+ * printed amount (a deposit, a payment) explains the gap; or no total label survived at all and
+ * the sum exceeds every amount on the page, so that a line item would be taken instead. Null
+ * when the sum is ambiguous, already printed, or the document was not read by OCR.
+ */
+function totalBySum(best: Scored, scored: Scored[], sums: Map<number, [Scored, Scored][]>, labelledTotal: boolean): { value: number; why: string; confidence: number } | null {
+  if (best.m.row.method !== 'ocr' || best.m.negative || sums.size !== 1) return null;
+  const [sum, pairs] = [...sums][0]!;
+  const [sub, tax] = pairs[0]!;
+  // A total the receipt's other lines already explain stays; a "tax" as large as half the net
+  // amount is not a tax on it.
+  if (best.why.some((w) => /rounding|rounded|cash − change|paid|before payments/.test(w)) || 2 * cents(tax.m) >= cents(sub.m)) return null;
+  // Bare integers (postcodes, account digits) are not amounts once the page prints decimals.
+  const values = scored.filter((s) => s.m.fractionDigits > 0 || s.m.grouped || !!s.m.code || scored.every((o) => o.m.fractionDigits === 0)).map((s) => cents(s.m));
+  if (values.includes(sum)) return null;
+  const why = `${sub.m.raw} + ${tax.m.raw}`;
+  const v = cents(best.m);
+  if (best.labelScore >= 3 && trailingDigitsOf(v, sum) && !values.includes(sum - v)) {
+    return { value: sum, why: `subtotal + tax ${why}; the printed total ${best.m.raw} lost its leading digits`, confidence: 0.62 };
+  }
+  if (!labelledTotal && values.every((x) => x < sum)) return { value: sum, why: `no total label read; subtotal + tax ${why}`, confidence: 0.6 };
+  return null;
 }
 
 function centsDecimal(v: number): string {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cleanVendorName } from './vendor.ts';
+import { extract } from './index.ts';
+import { layoutPage } from './testing.ts';
 
 describe('cleanVendorName', () => {
   it('repairs OCR misreads of the legal form "SDN BHD"', () => {
@@ -9,5 +11,35 @@ describe('cleanVendorName', () => {
   it('leaves words that only look like it alone (decoy)', () => {
     expect(cleanVendorName('RHD SOLUTIONS')).toBe('RHD SOLUTIONS');
     expect(cleanVendorName('SUN RHYTHM CAFE')).toBe('SUN RHYTHM CAFE');
+  });
+});
+
+describe('vendor rules', () => {
+  const vendorOf = (lines: string[], unsure: Record<string, number> = {}, method: 'ocr' | 'text' = 'ocr') => {
+    const doc = layoutPage(lines, { method });
+    for (const page of doc.pages) for (const line of page.lines) for (const w of line.words) if (w.text in unsure) w.confidence = unsure[w.text]!;
+    return extract(doc).fields.vendor?.value ?? null;
+  };
+  const orion = ['Sion Media Ltd', 'INVOICE', 'Invoice No: F-2026-3824', '756 Queen Street, Dublin', 'www.orion.ie', 'Bill To:', 'Woodgrove Systems', 'Total Due | 3,043.64'];
+
+  it('respells a word read unsurely as the document\'s own domain spells it', () => {
+    expect(vendorOf(orion, { Sion: 0.44 })).toBe('Orion Media Ltd');
+  });
+
+  it('keeps a word read surely, or one unlike the domain, as printed (decoys)', () => {
+    expect(vendorOf(orion)).toBe('Sion Media Ltd');
+    expect(vendorOf(orion.map((l) => l.replace('Sion', 'Acme')), { Acme: 0.44 })).toBe('Acme Media Ltd');
+  });
+
+  it('never takes a quantity-times-item line for the vendor', () => {
+    // OCR noise around it ("SL") reads like a legal form.
+    const lines = ['Windrose Printing', 'INVOICE', 'Invoice No: A-2026-3041', 'RL 6 x Display screens SL', 'Total | 1,135.00'];
+    expect(vendorOf(lines)).toBe('Windrose Printing');
+    expect(vendorOf(['RL 2× Coffee beans SL', 'Total | 35.00'])).toBeNull();
+  });
+
+  it('a name with a number in it is still a name (decoy)', () => {
+    expect(vendorOf(['Studio 54 Xpress Ltd', 'INVOICE', 'Total | 1,135.00'])).toBe('Studio 54 Xpress Ltd');
+    expect(vendorOf(['3 Brothers Catering LLC', 'INVOICE', 'Total | 1,135.00'])).toBe('3 Brothers Catering LLC');
   });
 });

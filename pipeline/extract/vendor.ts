@@ -5,6 +5,7 @@
 // block after "Bill to" / "Ship to" / "Customer" are penalised.
 import type { Box, Field } from '../types.ts';
 import type { DocContext } from './context.ts';
+import { stringSimilarity } from '../vendor.ts';
 import { normalize, squash, unionBoxes, type Row, type Token } from './text.ts';
 
 // Legal forms. Short ones ("AG", "SA", "AB") count only as the last word of a name.
@@ -22,6 +23,8 @@ const TITLE =
   /^(tax |commercial |retail |proforma |pro forma |official |simplified |cash |e-?)?(invoices?|receipts?|bills?|facture|factuur|rechnung|factura|fattura|quotation|quote|statement|credit note|debit note|delivery note|packing slip|order|cash|cash sales?|sales receipt|payment receipt|kopie factuur|copy|duplicated?|original|reprint|customer copy|merchant copy|certification statement( and report)?|certification report|statement and report|proof of execution|campaign report|event report|activity report)( ?\/ ?\w+)?\.?$/;
 const NOT_NAME =
   /\b(thank|thanks|welcome|please|visit|customer|cashier|table|page|seite|date|time|total|subtotal|amount|description|qty|quantity|price|item|items|payment|change|balance|duplicated?|order|due|terms|note|notes|server|pax|counter|terminal|guest|member|points|receipt no|invoice no|no\.?:|signature|authori[sz]ed|signatory|copy|powered by|generated|printed|greetings|dear|hello|hi|account|number|summary|details|reference|rate|rooms|unit|hours|discount|check in|check out|datum|nummer|numero|bill to|ship to|sold to|rechnungs\w*|lieferschein|kunden?\w*|factura|facture|fattura|faktura|factuur|fecha|importe|montant|betrag|seite|pagina|n[o°º]|nr|fallig|vencimiento|echeance|scadenza|vervaldatum)\b/;
+
+const QUANTITY_TIMES = /(?<![\p{L}\d.,])\d{1,4} ?[x×] +\p{L}/u;
 
 const BILL_TO =
   /\b(bill(ed)? to|billing address|invoice to|invoiced to|sold to|ship(ped)? to|shipping address|deliver(y|ed)? to|delivery address|customer|client|klant|kunde|kunden|rechnungsadresse|lieferadresse|rechnungsempfanger|adresse de facturation|adresse de livraison|factuuradres|afleveradres|leveradres|facturar a|cliente|attn|attention|guest name|nom de l'abonne|abonne|recipient|consignee|buyer)\b|^to:/;
@@ -84,6 +87,8 @@ function nameLike(norm: string, raw: string): { ok: boolean; penalty: number } {
   if (letters(norm.replace(LEGAL_LONG, ' ').replace(LEGAL_SHORT_END, ' ')) < 2) return { ok: false, penalty: 0 };
   if (raw.length > 70 || norm.split(' ').length > 9) return { ok: false, penalty: 0 };
   if (TITLE.test(norm.replace(/[^a-z /-]/g, '').trim())) return { ok: false, penalty: 0 };
+  // "6 x Display screens", "2× Coffee": a quantity times an item is a line of the bill.
+  if (QUANTITY_TIMES.test(norm)) return { ok: false, penalty: 0 };
   // Labels are not names ("Factuuradres", "Bill To", "Sold By").
   const bare = norm.replace(/[^a-z ]/g, ' ').trim();
   const bill = BILL_TO.exec(bare);
@@ -107,7 +112,7 @@ function nameLike(norm: string, raw: string): { ok: boolean; penalty: number } {
   return { ok: true, penalty };
 }
 
-function domainLabels(ctx: DocContext, excluded: Set<Row>): Map<string, number> {
+function domainLabels(ctx: DocContext, excluded: Set<Row>, sureness?: Map<string, number>): Map<string, number> {
   const labels = new Map<string, number>();
   for (const row of ctx.view.rows) {
     if (excluded.has(row)) continue;
@@ -119,6 +124,8 @@ function domainLabels(ctx: DocContext, excluded: Set<Row>): Map<string, number> 
       if (['co', 'com', 'net', 'org', 'gov', 'edu', 'ac'].includes(label) && parts.length > 1) label = parts[parts.length - 2]!;
       if (label.length < 3 || GENERIC_DOMAINS.has(label)) continue;
       labels.set(label, (labels.get(label) ?? 0) + 1);
+      const token = row.tokens.find((t) => t.norm.includes(label));
+      if (sureness && token) sureness.set(label, Math.max(sureness.get(label) ?? 0, token.confidence));
     }
   }
   return labels;
@@ -203,7 +210,8 @@ export function pickVendor(ctx: DocContext): Field<string> | null {
   const view = ctx.view;
   if (view.rows.length === 0) return null;
   const customer = customerTokens(ctx);
-  const domains = domainLabels(ctx, customer.rows);
+  const domainSureness = new Map<string, number>();
+  const domains = domainLabels(ctx, customer.rows, domainSureness);
   const medH = view.medianHeight || 0.01;
   const cands: Candidate[] = [];
   const firstPage = view.pages[0]!;
@@ -424,9 +432,11 @@ export function pickVendor(ctx: DocContext): Field<string> | null {
   const meanConf = best.tokens.reduce((a, t) => a + t.confidence, 0) / best.tokens.length;
   confidence *= Math.min(1, 0.3 + meanConf);
   notes.unshift(best.why.join(', '));
+  const spelt = spellByDomain(best, domainSureness);
+  if (spelt) notes.push(spelt.why);
   if (runner && margin < 1.5) notes.push(`close to "${runner.text}" (${runner.why.join(', ')})`);
   return {
-    value: best.text,
+    value: spelt?.text ?? best.text,
     confidence: Math.round(Math.min(0.97, confidence) * 100) / 100,
     page: best.rows[0]!.page,
     box: unionBoxes(best.tokens.map((t) => t.box)),
@@ -434,6 +444,32 @@ export function pickVendor(ctx: DocContext): Field<string> | null {
     ...(alternatives.length ? { alternatives: alternatives.slice(0, 2) } : {}),
     note: notes.filter(Boolean).join('; '),
   };
+}
+
+/** Below this reading confidence a word of the name may be a misreading. */
+const UNSURE_WORD = 0.7;
+/** The document's domain, read at least this surely, can correct a word of the name. */
+const SURE_DOMAIN = 0.8;
+/** How alike an unsure word and the domain label must be (edit similarity, OCR-aware). */
+const SPELLING_SIMILARITY = 0.6;
+
+/**
+ * The name with a word respelt as the document's own web / e-mail domain spells it, when OCR
+ * read that word unsurely and the domain surely and the two are near ("Sion Medi Ltd" beside
+ * www.orion.ie is Orion's name). A word read surely is the name as printed, whatever the domain.
+ */
+function spellByDomain(best: Candidate, sureness: Map<string, number>): { text: string; why: string } | null {
+  if (best.rows[0]!.method !== 'ocr') return null;
+  for (const t of best.tokens) {
+    const word = normalize(t.text).replace(/[^a-z0-9]/g, '');
+    if (word.length < 3 || t.confidence >= UNSURE_WORD || !best.text.includes(t.text)) continue;
+    for (const [label, conf] of sureness) {
+      if (label.length < 4 || conf < SURE_DOMAIN || label === word || stringSimilarity(word, label) < SPELLING_SIMILARITY) continue;
+      const fixed = /^\p{Lu}+$/u.test(t.text) ? label.toUpperCase() : label[0]!.toUpperCase() + label.slice(1);
+      return { text: best.text.replace(t.text, fixed), why: `"${t.text}" read unsurely, spelt as the document's domain ${label}` };
+    }
+  }
+  return null;
 }
 
 interface Brand {
