@@ -8,6 +8,21 @@
 import { createInflate } from 'node:zlib';
 import { PDFArray, PDFDocument, PDFName, PDFNumber, PDFRawStream, PDFRef, type PDFObject } from 'pdf-lib';
 
+// pdf-lib reports each damaged object it skips with console.warn ("Trying to parse invalid
+// object", "Invalid object ref"): raw lines on the terminal of `claimproof extract` and between
+// the service's JSON log lines. The damage is the reader's to report (a CORRUPT error or nothing
+// at all when pdf.js copes), so exactly those two messages are dropped; every other warning passes.
+const PDF_LIB_NOISE = /^(Trying to parse invalid object: |Invalid object ref: )/;
+
+export function isPdfLibNoise(first: unknown): boolean {
+  return typeof first === 'string' && PDF_LIB_NOISE.test(first);
+}
+
+const consoleWarn = console.warn.bind(console);
+console.warn = (...args: unknown[]) => {
+  if (!isPdfLibNoise(args[0])) consoleWarn(...args);
+};
+
 export interface PdfLimits {
   /** Pixels of one image (a 600-dpi A4 scan is 35 M). */
   maxImagePixels: number;

@@ -4,7 +4,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import type { OcrEngine, OcrPage } from './ocr.ts';
-import { checkPdfCost, PdfBudgetError } from './pdf-guard.ts';
+import { checkPdfCost, isPdfLibNoise, PdfBudgetError } from './pdf-guard.ts';
 import { DocumentReadError, readDocument } from './read.ts';
 import { contentBombPdf, encryptedPdf, giantPagePdf, imageBombPdf, manyPagesPdf, pngBomb } from '../test/fixtures/hostile.ts';
 import { makeCorruptPdf, makeTextPdf } from '../test/fixtures/make.ts';
@@ -115,4 +115,14 @@ describe('PDFs that are broken, locked or long', () => {
     expect(took).toBeLessThan(5_000);
     expect(ocr.calls).toBeLessThanOrEqual((reached + 4) * 3); // up to 3 passes a page (contrast, enlarged re-read)
   }, 30_000);
+});
+
+describe("pdf-lib's console noise", () => {
+  it('drops only its two damaged-object warnings (decoy: any other warning passes)', () => {
+    expect(isPdfLibNoise('Trying to parse invalid object: {"line":22,"column":88,"offset":126})')).toBe(true);
+    expect(isPdfLibNoise('Invalid object ref: 3 0 R')).toBe(true);
+    expect(isPdfLibNoise('Warning: Invalid object ref in a note about something else')).toBe(false);
+    expect(isPdfLibNoise('something went wrong')).toBe(false);
+    expect(isPdfLibNoise({ message: 'Invalid object ref: 3 0 R' })).toBe(false);
+  });
 });
