@@ -7,7 +7,6 @@ import { asServiceError, type ServiceErrorCode } from '../services/errors.ts';
 import { isUnavailable } from '../services/unavailable.ts';
 import type { AppEnv } from './context.ts';
 
-export { isUnavailable };
 
 /** Codes the HTTP layer adds to the service's own. */
 export type ApiErrorCode = ServiceErrorCode | 'UNAUTHORIZED' | 'RATE_LIMITED' | 'NOT_ACCEPTABLE' | 'GONE' | 'INTERNAL';

@@ -168,11 +168,12 @@ async function main(): Promise<void> {
   // --cache on the product path: each engine's reading is kept apart (the same folders as
   // `--engine paddle` and `--engine tesseract`), and processBytes decides from them exactly as
   // it does live, second reading included.
+  const secondCacheDir = cacheDir.replace(/-paddle$/, '');
+  if (useCache && engines) mkdirSync(secondCacheDir, { recursive: true });
   const cachedRead =
     (name: string) =>
     async (bytes: Uint8Array, ro: Parameters<typeof readDocument>[1]): Promise<ReadDocument> => {
-      const folder = ro.ocr === engines?.first ? cacheDir : cacheDir.replace(/-paddle$/, '');
-      mkdirSync(folder, { recursive: true });
+      const folder = ro.ocr === engines?.first ? cacheDir : secondCacheDir;
       const file = path.join(folder, name + '.json');
       if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as ReadDocument;
       const doc = await readDocument(bytes, ro);

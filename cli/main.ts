@@ -3,7 +3,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { checkConfigOf, ConfigError, loadConfig } from '../config.ts';
+import { checkConfigOf, ConfigError, loadConfig, type Config } from '../config.ts';
 import { ClaimsInputError, MAX_CLAIMS_FILE_BYTES, parseClaimsBytes } from '../pipeline/claims-input.ts';
 import { ArchiveBudget } from '../pipeline/archive.ts';
 import { FileInputError, readRegularFile } from '../pipeline/file-input.ts';
@@ -12,7 +12,7 @@ import { checkClaims, toEvidenceDocument, type EvidenceDocument } from '../pipel
 import { isIsoDate } from '../pipeline/dates.ts';
 import { expandPaths, inputFiles, UserError, type FoundFile, type InputContext, type SkippedPath } from './inputs.ts';
 import { checkTable, extractJson, extractTable } from './output.ts';
-import { runFiles } from './run-files.ts';
+import { runFiles, type RunOptions } from './run-files.ts';
 import { reportCommand, retentionCommand, tokenCommand, workerCommand } from './service.ts';
 
 export interface Io {
@@ -110,6 +110,18 @@ function pageReporter(io: Io) {
   };
 }
 
+/** What `extract` and `check` both read files with: the configuration's engines and budgets, and progress on stderr. */
+function runOptions(config: Config, io: Io, locale: string | undefined, files: number): RunOptions {
+  return {
+    ocrWorkers: config.ocrWorkers,
+    ocrPageTimeoutS: config.ocrPageTimeout,
+    localeHint: (locale as 'dmy' | 'mdy' | undefined) ?? null,
+    progress: progressReporter(io, files > 3),
+    timeBudgetS: config.documentTimeout,
+    pageProgress: pageReporter(io),
+  };
+}
+
 const LOCALES = new Set(['dmy', 'mdy']);
 
 async function extractCommand(args: string[], io: Io): Promise<number> {
@@ -128,12 +140,7 @@ async function extractCommand(args: string[], io: Io): Promise<number> {
     if (inputs.length === 0) throw new UserError(`no files found in ${positionals.join(', ')}`);
 
     const docs = await runFiles(inputs, {
-      ocrWorkers: config.ocrWorkers,
-      ocrPageTimeoutS: config.ocrPageTimeout,
-      localeHint: (values.locale as 'dmy' | 'mdy' | undefined) ?? null,
-      progress: progressReporter(io, inputs.length > 3),
-      timeBudgetS: config.documentTimeout,
-      pageProgress: pageReporter(io),
+      ...runOptions(config, io, values.locale, inputs.length),
       onResult: values.json ? (doc) => io.stdout.write(safeJson(extractJson(doc)) + '\n') : undefined,
     });
     if (!values.json) io.stdout.write(extractTable(docs, config.lowConfidence) + '\n');
@@ -225,14 +232,7 @@ async function checkCommand(args: string[], io: Io): Promise<number> {
       }
     }
 
-    const docs = await runFiles(inputs, {
-      ocrWorkers: config.ocrWorkers,
-      ocrPageTimeoutS: config.ocrPageTimeout,
-      localeHint: (values.locale as 'dmy' | 'mdy' | undefined) ?? null,
-      progress: progressReporter(io, inputs.length > 3),
-      timeBudgetS: config.documentTimeout,
-      pageProgress: pageReporter(io),
-    });
+    const docs = await runFiles(inputs, runOptions(config, io, values.locale, inputs.length));
     const evidence: EvidenceDocument[] = perClaim.map(({ claimId, index }) => {
       const doc = docs[index]!;
       return toEvidenceDocument({ ...doc, file: path.relative(evidenceDir, doc.file) }, claimId, path.relative(evidenceDir, doc.file));

@@ -19,11 +19,13 @@ import { markIngestFailed } from '../services/documents.ts';
 import { sweep } from '../services/sweep.ts';
 import { isUnavailable } from '../services/unavailable.ts';
 import type { OcrEngine } from '../pipeline/ocr.ts';
+import { layoutPage } from '../pipeline/extract/testing.ts';
 import { openRuntime, type Runtime } from '../runtime.ts';
 import { createLogger, silentLogger, SYSTEM_ACTOR } from '../services/context.ts';
 import { issueToken } from '../services/tokens.ts';
 import { obliterateQueues } from '../workers/bullmq.ts';
-import { makeScannedPdf, makeTextPdf, renderTextImage } from './fixtures/make.ts';
+import { makeScannedPdf, renderTextImage } from './fixtures/make.ts';
+import { faultClaimCsv, faultInvoice } from './helpers/fault-fixtures.ts';
 import { filesForm, REDIS_URL } from './api/harness.ts';
 import { freshPostgres, postgresAvailable, testServerUrl, type TestDatabase } from './helpers/db.ts';
 import { redisAvailable } from './helpers/redis.ts';
@@ -49,22 +51,16 @@ function slowOcr(firstMs: number): OcrEngine & { calls: number; inFlight: number
       } finally {
         engine.inFlight--;
       }
-      const words = ['Acme', 'Events', 'Ltd', 'Invoice', 'AE-77', 'Total', 'EUR', '1,250.00'].map((text, i) => ({ text, confidence: 0.95, box: { x: 0.1 + (i % 4) * 0.2, y: 0.1 + Math.floor(i / 4) * 0.05, w: 0.15, h: 0.02 } }));
-      const lines = [words.slice(0, 3), words.slice(3, 5), words.slice(5)].map((ws) => ({ text: ws.map((w) => w.text).join(' '), confidence: 0.95, box: { x: ws[0]!.box.x, y: ws[0]!.box.y, w: 0.6, h: 0.02 }, words: ws }));
-      return { width: 1000, height: 1414, lines, text: lines.map((l) => l.text).join('\n'), confidence: 0.95 };
+      const [page] = layoutPage(['Acme Events Ltd', 'Invoice AE-77', 'Total EUR 1,250.00'], { method: 'ocr', confidence: 0.95 }).pages;
+      return { width: page!.width, height: page!.height, lines: page!.lines, text: page!.lines.map((l) => l.text).join('\n'), confidence: 0.95 };
     },
     async close() {},
   };
   return engine;
 }
 
-const csv = (claimId: string) =>
-  [
-    'claim_id,partner,program,activity,usage_start,usage_end,expense_id,expense_type,vendor,amount,currency,expense_date,description',
-    `${claimId},Partner A,Co-op 2026,Fair,2026-03-01,2026-03-31,E1,third_party,Acme Events Ltd,1250.00,EUR,2026-03-10,`,
-  ].join('\n');
-
-const invoice = (n: number) => makeTextPdf([[{ text: 'Acme Events Ltd', size: 18 }, { text: `Invoice number: AE-${n}` }, { text: 'Invoice date: 2026-03-12' }, { text: `Total due: EUR 1,2${n}0.00` }]]);
+const csv = faultClaimCsv;
+const invoice = faultInvoice;
 
 describe.skipIf(!pg || !redis)('PostgreSQL cut under a running service', () => {
   let t: TestDatabase;

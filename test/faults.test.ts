@@ -17,7 +17,7 @@ import { silentLogger, type Actor } from '../services/context.ts';
 import { storeUploads } from '../services/documents.ts';
 import { createDiskStorage } from '../services/storage.ts';
 import { sweep } from '../services/sweep.ts';
-import { makeTextPdf } from './fixtures/make.ts';
+import { faultClaimCsv, faultInvoice } from './helpers/fault-fixtures.ts';
 import { freshPostgres, postgresAvailable, testServerUrl, type TestDatabase } from './helpers/db.ts';
 import { redisAvailable } from './helpers/redis.ts';
 import { noOcr } from '../pipeline/extract/testing.ts';
@@ -27,14 +27,8 @@ const admin: Actor = { name: 'test', role: 'admin' };
 const pg = await postgresAvailable();
 const redis = await redisAvailable();
 
-const csv = (claimId: string) =>
-  [
-    'claim_id,partner,program,activity,usage_start,usage_end,expense_id,expense_type,vendor,amount,currency,expense_date,description',
-    `${claimId},Partner A,Co-op 2026,Fair,2026-03-01,2026-03-31,E1,third_party,Acme Events Ltd,1250.00,EUR,2026-03-10,`,
-  ].join('\n');
-
-const invoice = async (n: number) =>
-  Buffer.from(await makeTextPdf([[{ text: 'Acme Events Ltd', size: 18 }, { text: `Invoice number: AE-${n}` }, { text: 'Invoice date: 2026-03-12' }, { text: `Total due: EUR 1,2${n}0.00` }]]));
+const csv = faultClaimCsv;
+const invoice = async (n: number) => Buffer.from(await faultInvoice(n));
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {

@@ -15,15 +15,11 @@ import { openRuntime, type Runtime } from '../runtime.ts';
 import { importClaims } from '../services/claims.ts';
 import { silentLogger, type Actor } from '../services/context.ts';
 import { storeUploads } from '../services/documents.ts';
-import { makeTextPdf, renderTextImage } from './fixtures/make.ts';
+import { renderTextImage } from './fixtures/make.ts';
+import { faultClaimCsv, faultInvoice } from './helpers/fault-fixtures.ts';
 
 const admin: Actor = { name: 'test', role: 'admin' };
 const PAGE_LIMIT_MS = 8000;
-
-const csv = [
-  'claim_id,partner,program,activity,usage_start,usage_end,expense_id,expense_type,vendor,amount,currency,expense_date,description',
-  'OCR-1,Partner A,Co-op 2026,Fair,2026-03-01,2026-03-31,E1,third_party,Acme Events Ltd,1250.00,EUR,2026-03-10,',
-].join('\n');
 
 async function denseScan(): Promise<Buffer> {
   const words = 'lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor'.split(' ');
@@ -31,7 +27,7 @@ async function denseScan(): Promise<Buffer> {
   return renderTextImage(lines, { dpi: 300 });
 }
 
-const smallReceipt = () => renderTextImage(['Acme Events Ltd', 'Receipt 2026-03-12', 'Total EUR 12.50'], { dpi: 150, page: { width: 260, height: 120 } });
+const smallReceipt = (date = '2026-03-12', total = '12.50') => renderTextImage(['Acme Events Ltd', `Receipt ${date}`, `Total EUR ${total}`], { dpi: 150, page: { width: 260, height: 120 } });
 
 describe('an OCR page that hangs, through the service', () => {
   let rt: Runtime;
@@ -45,7 +41,7 @@ describe('an OCR page that hangs, through the service', () => {
     config.pgliteDir = 'memory://';
     rt = await openRuntime(config, { log: silentLogger(), ocr: pool, migrate: true });
     await rt.startWorkers({ queues: ['ingest', 'recheck'], concurrency: 2 });
-    await importClaims(rt.deps, admin, { text: csv, format: 'csv', fileName: 'claims.csv' });
+    await importClaims(rt.deps, admin, { text: faultClaimCsv('OCR-1'), format: 'csv', fileName: 'claims.csv' });
   }, 60_000);
 
   afterAll(async () => {
@@ -55,7 +51,7 @@ describe('an OCR page that hangs, through the service', () => {
   });
 
   it('fails that document alone, after a retry on a fresh worker, and keeps reading the others', async () => {
-    const invoice = await makeTextPdf([[{ text: 'Acme Events Ltd', size: 18 }, { text: 'Invoice number: AE-1' }, { text: 'Invoice date: 2026-03-12' }, { text: 'Total due: EUR 1,250.00' }]]);
+    const invoice = await faultInvoice(5);
     const stored = await storeUploads(rt.deps, admin, 'OCR-1', [
       { fileName: 'hangs.png', stream: Readable.from([await denseScan()]) },
       { fileName: 'receipt.png', stream: Readable.from([await smallReceipt()]) },
@@ -76,7 +72,7 @@ describe('an OCR page that hangs, through the service', () => {
     expect(flags.filter((f) => f.code === 'UNREADABLE_DOCUMENT').map((f) => f.documentId)).toEqual([byName('hangs.png').id]);
 
     // The pool goes on: a page after the hang is read by a fresh worker.
-    const [later] = await storeUploads(rt.deps, admin, 'OCR-1', [{ fileName: 'later.png', stream: Readable.from([await renderTextImage(['Acme Events Ltd', 'Receipt 2026-03-14', 'Total EUR 7.00'], { dpi: 150, page: { width: 260, height: 120 } })]) }]);
+    const [later] = await storeUploads(rt.deps, admin, 'OCR-1', [{ fileName: 'later.png', stream: Readable.from([await smallReceipt('2026-03-14', '7.00')]) }]);
     await rt.deps.queue.drained(60_000);
     expect((await getClaimDocuments(rt.deps.db, 'OCR-1')).find((d) => d.id === later!.id)).toMatchObject({ status: 'done', method: 'ocr' });
   }, 240_000);

@@ -3,7 +3,8 @@
 import postgres from 'postgres';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { isUnavailable, toProblem } from '../../api/errors.ts';
+import { toProblem } from '../../api/errors.ts';
+import { isUnavailable } from '../../services/unavailable.ts';
 import { contentDisposition } from '../../api/routes/documents.ts';
 import { openDatabase } from '../../db/client.ts';
 import { ServiceError } from '../../services/errors.ts';
