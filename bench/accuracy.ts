@@ -158,17 +158,17 @@ async function main(): Promise<void> {
   // Default: the product's engines (Paddle first, tesseract.js for doubtful documents);
   // `--engine tesseract|paddle` reads with that one engine alone (its own second reading).
   const engine = engineArg >= 0 ? args[engineArg + 1] : 'product';
-  const cacheDir = path.join(root, '.cache', 'ocr', path.basename(path.resolve(dir)) + (images ? '-images' : '') + (engine === 'tesseract' ? '' : engine === 'product' ? '-paddle' : `-${engine}`));
+  const cacheDir = path.join(root, '.cache', 'ocr', path.basename(path.resolve(dir)) + (images ? '-images' : '') + (engine === 'tesseract' ? '' : engine === 'product' ? '-product-first' : `-${engine}`));
   if (useCache) mkdirSync(cacheDir, { recursive: true });
   const psmArg = args.indexOf('--psm');
   const psm = psmArg >= 0 ? Number(args[psmArg + 1]) : undefined;
   const engines = engine === 'product' ? createOcrEngines() : null;
   const pool = engines ? engines.first : engine === 'paddle' ? createPaddlePool() : createOcrPool(psm ? { psm } : {});
   const processOpts = engines ? { ocr: engines.first, secondOcr: engines.second, pageScansFirst: true } : { ocr: pool };
-  // --cache on the product path: each engine's reading is kept apart (the same folders as
-  // `--engine paddle` and `--engine tesseract`), and processBytes decides from them exactly as
-  // it does live, second reading included.
-  const secondCacheDir = cacheDir.replace(/-paddle$/, '');
+  // --cache on the product path: each engine's reading is kept apart, in folders of its own (the
+  // product's engines choose languages and turn pages, which `--engine paddle|tesseract` do not),
+  // and processBytes decides from them exactly as it does live, second reading included.
+  const secondCacheDir = cacheDir.replace(/-first$/, '-second');
   if (useCache && engines) mkdirSync(secondCacheDir, { recursive: true });
   const cachedRead =
     (name: string) =>

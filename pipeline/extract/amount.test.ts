@@ -42,8 +42,7 @@ describe('payment', () => {
   });
 
   it('does not take the payment for the total when change was given back (decoy)', () => {
-    const v = total(['Candy 2 @1.42 | 2.84', 'Tea 2 @1.50 | 3.00', 'Cash Paid | 10.00', 'Change | 4.16']);
-    expect(v).not.toBe(1000);
+    expect(total(['Candy 2 @1.42 | 2.84', 'Tea 2 @1.50 | 3.00', 'Total | 5.84', 'Cash Paid | 10.00', 'Change | 4.16'])).toBe(584);
   });
 });
 
@@ -131,6 +130,6 @@ describe('totals corroborated by subtotal + tax', () => {
   });
 
   it('a rate on a discount line is not a tax, so no sum is made of it (decoy)', () => {
-    expect(invoice(['Rabatt 10% | 489,88', 'Gesamtbetra4.408,87'])?.value).not.toBe(538863);
+    expect(invoice(['Zwischensumme | 4.898,75', 'Rabatt 10% | 489,88', 'Gesamtbetrag | 4.408,87'])?.value).toBe(440887);
   });
 });

@@ -1,7 +1,7 @@
 // The document's total: every amount is a candidate, ranked by the words that label it
 // (total, amount due, Totaal, Montant TTC … against subtotal, tax, change, cash …), its place
 // on the page, and whether the other amounts add up to it (subtotal + tax, cash − change).
-import { currencyExponent } from '../money.ts';
+import { currencyExponent, minorToDecimalText } from '../money.ts';
 import { labelsFor, weigh, type DocContext, type Label } from './context.ts';
 import { markerToCode } from './currency.ts';
 import type { MoneyMention } from './money-scan.ts';
@@ -47,8 +47,10 @@ const TOTAL_POSITIVE: [RegExp, number][] = [
  */
 export const ROUNDING = /\bround|\br[o0c][uo]?(n|r|ri|m)d(ing|ed)?\b|\brnd\b|\bafronding\b|\barrondi/;
 
-/** Words that label a payment (the amount handed over, by cash or card). */
-const TENDER = /\b(cash|tendered|tunai|tender|paid|payment|card|visa|master ?card|master|amex|debit|credit card|eftpos)\b/;
+/** Words that label a payment (the amount handed over, by cash or card), in every language the total rules know. */
+const TENDER = /\b(cash|tendered|tunai|payment|(?<!to be |be )paid|betaald|bezahlt|paye|pagado|card|visa|master ?card|master|credit card|debit|eftpos|amex|received|bayar|tender|gegeven)\b/;
+/** Words that label the change given back. */
+const CHANGE = /\b(change|kembali|baki|wechselgeld|rendu|rendue|cambio|resto|vaxel|reszta|vraceno)\b|找零/u;
 
 /** What was due, from what was paid (printed negative on some receipts) and the change given; null when not positive. */
 function paidLess(paid: number, change: number): number | null {
@@ -67,8 +69,8 @@ const TOTAL_NEGATIVE: [RegExp, number][] = [
   [/\bexcl(\.|usive|uding)?\b|\bexclusief\b|\bex\.? ?(gst|vat|tax|btw)\b|\bbefore tax\b|\bpre-?tax\b|\bzonder btw\b|\bhors tax|\b(montant|total|prix) ht\b|\bht\b|\bnetto\b|\bnettobetrag\b|\bnet amount\b|\bimponible\b|\bgrondslag\b|\btaxable\b/, -5],
   TAX_RULE,
   [DISCOUNT, -5],
-  [/\b(change|kembali|baki|wechselgeld|rendu|rendue|cambio|resto|vaxel|reszta|vraceno)\b|找零/u, -7],
-  [/\b(cash|tendered|tunai|payment|(?<!to be |be )paid|betaald|bezahlt|paye|pagado|card|visa|master ?card|credit card|debit|eftpos|amex|received|bayar|tender|gegeven)\b/, -3],
+  [CHANGE, -7],
+  [TENDER, -3],
   [ROUNDING, -5],
   [/\badj(ustment)?\b/, -5],
   [/\b(previous|prior|opening|last|old) (balance|bal)\b|\bbalance (b\/f|brought forward|forward|carried)\b|\barrears\b|\bvorheriger saldo\b/, -7],
@@ -285,7 +287,7 @@ export function pickTotal(ctx: DocContext): AmountPick | null {
   const taxes = scored.filter(
     (s) => (isKind(s, /\b(tax|vat|gst|sst|tva|btw|mwst|ust|iva|igst|cgst|sgst|moms|dph|service charge)\b|φπα|税额/u) || isKind(s, TAX_RATE)) && !isKind(s, /incl/) && !isKind(s, DISCOUNT),
   );
-  const change = scored.filter((s) => isKind(s, /\b(change|kembali|baki)\b/));
+  const change = scored.filter((s) => isKind(s, CHANGE));
   // "Credit" beside a change line is the card the receipt was paid with, not a credit note.
   const cash = scored.filter((s) => isKind(s, TENDER) || (change.length > 0 && isKind(s, /\bcredit\b/)));
   const sums = combos(subtotals, taxes, (a, t) => (t > 0 ? a + t : null));
@@ -408,7 +410,7 @@ export function pickTotal(ctx: DocContext): AmountPick | null {
     mention: best.m,
     score: best.score,
     minor: bestValue,
-    decimal: computed ? centsDecimal(computed.value) : best.m.decimal,
+    decimal: computed ? minorToDecimalText(computed.value, null) : best.m.decimal,
     confidence: Math.round(Math.min(0.99, confidence) * 100) / 100,
     note: notes.join('; '),
     labelCurrency,
@@ -445,11 +447,6 @@ function totalBySum(best: Scored, scored: Scored[], sums: Map<number, [Scored, S
   }
   if (!labelledTotal && values.every((x) => x < sum)) return { value: sum, why: `no total label read; subtotal + tax ${why}`, confidence: 0.6 };
   return null;
-}
-
-function centsDecimal(v: number): string {
-  const abs = Math.abs(v);
-  return `${v < 0 ? '-' : ''}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
 }
 
 /** The largest gap (in cents) cash rounding leaves between the exact total and the amount paid. */

@@ -11,6 +11,8 @@ describe('cleanVendorName', () => {
   it('leaves words that only look like it alone (decoy)', () => {
     expect(cleanVendorName('RHD SOLUTIONS')).toBe('RHD SOLUTIONS');
     expect(cleanVendorName('SUN RHYTHM CAFE')).toBe('SUN RHYTHM CAFE');
+    // Reaches the legal-form pattern: an R for the B is taken only after a clean "SDN".
+    expect(cleanVendorName('GIN RID BAR')).toBe('GIN RID BAR');
   });
 });
 

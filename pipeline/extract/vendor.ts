@@ -59,7 +59,8 @@ export function cleanVendorName(text: string): string {
   s = s.replace(/^(sold by|from|seller|partner name|partner|issued by|vendor|supplier|service provider|merchant|payee|in favou?r of|titulaire du compte|account name|company name)\s*:?\s*/i, '');
   s = s.replace(/\s+(tax invoice|invoice|receipt|bill|facture|factuur|rechnung)\s*$/i, '');
   // OCR slips in Malaysian legal forms: "SDNBHD", "SCN. BHD.", "SIN BHD", "SDN RHD", "5/8".
-  s = s.replace(/\b[S5G][DCIO0]N\.?\s*[BE8R][HNIil1][DB]\b/gi, (m) => (/\./.test(m) ? 'SDN. BHD' : 'SDN BHD'));
+  // An R for the B only after a cleanly read "SDN": "GIN RID" is a name, "SDN RHD" the legal form.
+  s = s.replace(/\b[S5G][DCIO0]N\.?\s*[BE8][HNIil1][DB]\b|\bSDN\.?\s*R[HN]D\b/gi, (m) => (/\./.test(m) ? 'SDN. BHD' : 'SDN BHD'));
   s = s.replace(/\bSDNBHD\b/gi, 'SDN BHD');
   s = s.replace(/(\p{L})\s+5\/[B8]\s*$/u, '$1 S/B');
   // OCR digits inside words of letters: "D.1.Y." → "D.I.Y.", "0JC" → "OJC".
