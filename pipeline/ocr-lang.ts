@@ -9,6 +9,7 @@
 import { createRequire } from 'node:module';
 import type { OcrEngine, OcrPage, RecognizeOptions } from './ocr.ts';
 import { ocrScore } from './image.ts';
+import { foldCase } from './usable-text.ts';
 
 /** Tesseract models shipped in node_modules (@tesseract.js-data/<code>), English first. */
 export const TESSERACT_LANGUAGES = ['eng', 'fra', 'deu', 'spa'] as const;
@@ -29,9 +30,6 @@ const LABELS: Record<TesseractLanguage, string[]> = {
 export const MIN_LANGUAGE_WORDS = 4;
 export const LANGUAGE_MARGIN = 2;
 
-function fold(s: string): string {
-  return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
-}
 
 let lists: Record<TesseractLanguage, Set<string>> | null = null;
 
@@ -40,7 +38,7 @@ function wordLists(): Record<TesseractLanguage, Set<string>> {
   const require = createRequire(import.meta.url);
   const stop = require('stopwords-iso') as Record<string, string[]>;
   const out = {} as Record<TesseractLanguage, Set<string>>;
-  for (const lang of TESSERACT_LANGUAGES) out[lang] = new Set([...(stop[ISO[lang]] ?? []), ...LABELS[lang]].map(fold).filter((w) => w.length >= 2));
+  for (const lang of TESSERACT_LANGUAGES) out[lang] = new Set([...(stop[ISO[lang]] ?? []), ...LABELS[lang]].map(foldCase).filter((w) => w.length >= 2));
   // A word two languages share tells them apart no better than noise does.
   for (const lang of TESSERACT_LANGUAGES) {
     for (const w of [...out[lang]]) if (TESSERACT_LANGUAGES.some((o) => o !== lang && out[o].has(w))) out[lang].delete(w);
@@ -63,7 +61,7 @@ export function guessLanguage(text: string): LanguageGuess | null {
   const l = wordLists();
   const seen: Record<TesseractLanguage, Set<string>> = { eng: new Set(), fra: new Set(), deu: new Set(), spa: new Set() };
   for (const raw of text.split(/[\s'’]+/)) {
-    const w = fold(raw.replace(/^[^\p{L}]+|[^\p{L}]+$/gu, ''));
+    const w = foldCase(raw.replace(/^[^\p{L}]+|[^\p{L}]+$/gu, ''));
     if (w.length < 2) continue;
     for (const lang of TESSERACT_LANGUAGES) if (l[lang].has(w)) seen[lang].add(w);
   }

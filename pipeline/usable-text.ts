@@ -29,7 +29,8 @@ export const MIN_WORD_CONFIDENCE = 0.5;
 
 let lexicon: Set<string> | null = null;
 
-function foldCase(s: string): string {
+/** Lower case without accents: how every word list here is compared. */
+export function foldCase(s: string): string {
   return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
 }
 
