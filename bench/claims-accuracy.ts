@@ -6,11 +6,10 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import path from 'node:path';
 import { parseClaimsJson } from '../pipeline/claims-input.ts';
 import { checkClaims, toEvidenceDocument, type EvidenceDocument } from '../pipeline/checks.ts';
-import { extract } from '../pipeline/extract/index.ts';
-import { createOcrPool } from '../pipeline/ocr.ts';
-import { failedDocument, processBytes, sha256 } from '../pipeline/process.ts';
-import { DocumentReadError, documentText, readDocument } from '../pipeline/read.ts';
-import type { DocKind, FlagCode, ProcessedDocument, ReadDocument } from '../pipeline/types.ts';
+import { createOcrEngines } from '../pipeline/engines.ts';
+import { processBytes, sha256 } from '../pipeline/process.ts';
+import { DocumentReadError, readDocument } from '../pipeline/read.ts';
+import type { DocKind, DocumentErrorCode, FlagCode, ProcessedDocument, ReadDocument } from '../pipeline/types.ts';
 import { vendorMatches } from './accuracy.ts';
 import { flagKey } from '../test/fixtures/claims.ts';
 import type { ExpectedFile } from './generate.ts';
@@ -33,9 +32,33 @@ function emptyScores(): PartScores {
 }
 
 async function readAll(dir: string, expected: ExpectedFile, opts: { cache: boolean }): Promise<Map<string, ProcessedDocument>> {
-  const pool = createOcrPool();
+  // The product's engines and decision (services/documents.ts ingest): Paddle first for receipts
+  // and photos, tesseract.js first for page scans, the other engine for doubtful readings, the
+  // scanner's own layer as one more vote.
+  const engines = createOcrEngines();
   const cacheDir = path.join(dir, '.read-cache');
-  if (opts.cache) mkdirSync(cacheDir, { recursive: true });
+  const folders = { first: path.join(cacheDir, 'first'), second: path.join(cacheDir, 'second') };
+  if (opts.cache) for (const f of Object.values(folders)) mkdirSync(f, { recursive: true });
+  // --cache: each engine's reading is kept by content hash; processBytes decides from them
+  // exactly as it does live, so extraction and checks re-run on every call, OCR only once.
+  const cachedRead =
+    (hash: string) =>
+    async (bytes: Uint8Array, ro: Parameters<typeof readDocument>[1]): Promise<ReadDocument> => {
+      const file = path.join(ro.ocr === engines.first ? folders.first : folders.second, hash + '.json');
+      if (existsSync(file)) {
+        const cached = JSON.parse(readFileSync(file, 'utf8')) as ReadDocument | { error: { code: DocumentErrorCode; message: string } };
+        if ('error' in cached) throw new DocumentReadError(cached.error.code, cached.error.message);
+        return cached;
+      }
+      try {
+        const doc = await readDocument(bytes, ro);
+        writeFileSync(file, JSON.stringify(doc));
+        return doc;
+      } catch (err) {
+        if (err instanceof DocumentReadError) writeFileSync(file, JSON.stringify({ error: { code: err.code, message: err.message } }));
+        throw err;
+      }
+    };
   const out = new Map<string, ProcessedDocument>();
   const files = [...new Set(expected.documents.map((d) => `${d.claimId}/${d.file}`))];
   // Files the generator did not list (none expected) are read too: the checks see the folder.
@@ -48,33 +71,15 @@ async function readAll(dir: string, expected: ExpectedFile, opts: { cache: boole
         while (next < files.length) {
           const rel = files[next++]!;
           const bytes = new Uint8Array(readFileSync(path.join(dir, 'evidence', rel)));
-          if (!opts.cache) {
-            out.set(rel, await processBytes(rel, bytes, { ocr: pool }));
-          } else {
-            // Cached readings: extraction and checks re-run on every call, OCR only once.
-            const hash = sha256(bytes);
-            const cachePath = path.join(cacheDir, hash + '.json');
-            let doc: ReadDocument | { error: { code: string; message: string } };
-            if (existsSync(cachePath)) doc = JSON.parse(readFileSync(cachePath, 'utf8'));
-            else {
-              try {
-                doc = await readDocument(bytes, { ocr: pool });
-              } catch (err) {
-                if (!(err instanceof DocumentReadError)) throw err;
-                doc = { error: { code: err.code, message: err.message } };
-              }
-              writeFileSync(cachePath, JSON.stringify(doc));
-            }
-            if ('error' in doc) out.set(rel, failedDocument(rel, doc.error.code as never, doc.error.message, { sha256: hash, size: bytes.length }));
-            else out.set(rel, { file: rel, sha256: hash, size: bytes.length, fileType: doc.fileType, status: 'done', error: null, method: doc.method, pages: doc.pages.length, extraction: extract(doc), text: documentText(doc) });
-          }
+          const options = { ocr: engines.first, secondOcr: engines.second, pageScansFirst: true };
+          out.set(rel, await processBytes(rel, bytes, opts.cache ? { ...options, read: cachedRead(sha256(bytes)) } : options));
           done++;
           if (done % 20 === 0) process.stderr.write(`  ${done}/${files.length} files\n`);
         }
       }),
     );
   } finally {
-    await pool.close();
+    await engines.close();
   }
   return out;
 }

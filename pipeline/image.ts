@@ -316,17 +316,26 @@ export async function ocrImage(engine: OcrEngine, input: Buffer | Uint8Array, op
 }
 
 async function bestReading(engine: OcrEngine, input: Buffer | Uint8Array, opts: PrepareOptions): Promise<OcrImageResult> {
+  // Once the engine has chosen the page's language models, every further pass over the page
+  // reads with them: choosing again would read a French page in English first on every pass.
+  let languages: readonly string[] | undefined;
   const read = async (pass: PrepareOptions & { variant: OcrVariant }) => {
     const prepared = await prepareForOcr(input, { ...opts, ...pass });
-    return { prepared, page: await engine.recognize(prepared.png, { dpi: prepared.dpi }) };
+    return { prepared, page: await engine.recognize(prepared.png, { dpi: prepared.dpi, ...(languages ? { languages } : {}) }) };
   };
   let first = await read({ variant: 'plain' });
+  languages = first.page.languages;
   if (engine.detectOrientation && mayBeTurned(first.page)) {
     const turn = await pageTurn(engine, first.prepared.png);
     if (turn) {
+      // A page read sideways tells nothing of its language: the upright page chooses again.
+      const sideways = languages;
+      languages = undefined;
       const turned = await read({ variant: 'plain', turn });
+      languages = sideways;
       if (readsBetterTurned(first.page, turned.page)) {
         first = turned;
+        languages = turned.page.languages;
         // Every further pass reads the page upright too.
         opts = { ...opts, turn };
       }

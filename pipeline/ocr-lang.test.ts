@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { guessLanguage, withLanguageChoice, TESSERACT_LANGUAGES } from './ocr-lang.ts';
 import { createOcrPool, OcrError, tesseractDataDir } from './ocr.ts';
-import { prepareForOcr } from './image.ts';
+import { ocrImage, prepareForOcr } from './image.ts';
+import type { OcrEngine, OcrPage, RecognizeOptions } from './ocr.ts';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { renderTextImage } from '../test/fixtures/make.ts';
@@ -53,8 +54,36 @@ describe('pools with several languages', () => {
     expect(frPage.text).toContain('Désignation');
     expect(frPage.text).toContain('réalisées');
     expect(pool.stats().pagesDone - before).toBe(2);
+    expect(frPage.languages).toEqual(['fra', 'eng']);
     const enPage = await chosen.recognize((await prepareForOcr(en)).png, { dpi: 200 });
     expect(enPage.text).toContain('Booth rental');
     expect(pool.stats().pagesDone - before).toBe(3);
+    expect(enPage.languages).toEqual(['eng']);
+  });
+});
+
+describe('a page read in several passes', () => {
+  // Faint French text: few letters, so ocrImage reads it again (contrast, then whitened margins).
+  const french = 'Facture Montant TVA TTC Merci pour votre confiance Paiement';
+  function engineThatRecords(calls: (readonly string[] | undefined)[]): OcrEngine {
+    return {
+      async recognize(_image: Buffer, opts: RecognizeOptions = {}): Promise<OcrPage> {
+        calls.push(opts.languages);
+        const words = french.split(' ').map((text, i) => ({ text, confidence: 0.9, box: { x: i * 0.1, y: 0.1, w: 0.08, h: 0.02 } }));
+        return { width: 800, height: 600, lines: [{ text: french, confidence: 0.9, box: { x: 0, y: 0.1, w: 1, h: 0.02 }, words }], text: french, confidence: 0.9 };
+      },
+      close: async () => {},
+    };
+  }
+
+  it('chooses the language once: later passes read with the models the first pass chose', async () => {
+    const calls: (readonly string[] | undefined)[] = [];
+    const image = await renderTextImage([{ text: french, size: 14 }], { page: { width: 500, height: 80 }, dpi: 200 });
+    const page = await ocrImage(withLanguageChoice({ ...engineThatRecords(calls), languages: TESSERACT_LANGUAGES }), image);
+    expect(page.text).toContain('Facture');
+    // First pass: English, then French; every further pass French only, never English first again.
+    expect(calls.slice(0, 2)).toEqual([['eng'], ['fra', 'eng']]);
+    expect(calls.length).toBeGreaterThan(2);
+    for (const c of calls.slice(2)) expect(c).toEqual(['fra', 'eng']);
   });
 });

@@ -75,7 +75,8 @@ export function guessLanguage(text: string): LanguageGuess | null {
 /**
  * A tesseract engine that loaded several languages, reading each page in English first and again
  * with the page's own language first when its English reading is clearly in another one. Pages
- * the caller asks a language for are read as asked.
+ * the caller asks a language for are read as asked. The page returned names the models chosen,
+ * so further passes over the same page (image.ts) ask for them instead of choosing again.
  */
 export function withLanguageChoice(engine: OcrEngine): OcrEngine {
   const loaded = new Set(engine.languages ?? ['eng']);
@@ -84,10 +85,12 @@ export function withLanguageChoice(engine: OcrEngine): OcrEngine {
     ...(engine.languages ? { languages: engine.languages } : {}),
     async recognize(image: Buffer, opts: RecognizeOptions = {}): Promise<OcrPage> {
       if (opts.languages?.length || !loaded.has('eng')) return engine.recognize(image, opts);
-      const first = await engine.recognize(image, { ...opts, languages: ['eng'] });
+      const english = ['eng'] as const;
+      const first = { ...(await engine.recognize(image, { ...opts, languages: english })), languages: english };
       const guess = guessLanguage(first.text);
       if (!guess || guess.language === 'eng' || !loaded.has(guess.language)) return first;
-      const again = await engine.recognize(image, { ...opts, languages: [guess.language, 'eng'] });
+      const languages = [guess.language, 'eng'] as const;
+      const again = { ...(await engine.recognize(image, { ...opts, languages })), languages };
       return ocrScore(again) >= ocrScore(first) ? again : first;
     },
     close: () => engine.close(),

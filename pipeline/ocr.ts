@@ -26,6 +26,8 @@ export interface OcrPage {
   text: string;
   /** Mean word confidence, 0..1 (0 when no word was found). */
   confidence: number;
+  /** The models that read the page, when the engine chose them for it (ocr-lang.ts). */
+  languages?: readonly string[];
 }
 
 export interface RecognizeOptions {
