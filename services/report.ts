@@ -80,7 +80,6 @@ export async function gatherReportInput(deps: Pick<ServiceDeps, 'db'>): Promise<
         usageEnd: c.usageEnd,
         deadline: c.deadline,
         currency: c.currency,
-        claimedMinor: c.currency ? c.expenses.reduce((n, e) => n + e.amountMinor, 0) : 0,
         completeness: c.completeness,
         flags: flags.map(plainFlag),
         expenses: c.expenses,

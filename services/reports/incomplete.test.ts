@@ -19,7 +19,6 @@ function entry(claimId: string, deadline: string, over: Partial<ReportClaimInput
     usageEnd: '2026-01-31',
     deadline,
     currency: 'EUR',
-    claimedMinor: 100000,
     completeness: 'incomplete',
     flags: [missingPoe],
     expenses: [{ expenseId: 'E1', type: 'third_party', vendor: 'Acme', amountMinor: 100000, currency: 'EUR', date: '2026-01-10' }],
@@ -54,6 +53,23 @@ describe('buildIncompleteClaimsReport', () => {
       openFlags: 7,
       openFlagsByCode: { MISSING_INVOICE: 1, MISSING_CSR: 1, MISSING_POE: 1, AMOUNT_MISMATCH: 1, DATE_OUTSIDE_PERIOD: 1, UNREADABLE_DOCUMENT: 1, DEADLINE_PASSED: 1 },
     });
+  });
+
+  it('never adds amounts in different currencies: a mixed claim shows each currency\'s sum', () => {
+    const mixed = entry('CL-7', '2026-06-01', {
+      currency: null,
+      expenses: [
+        { expenseId: 'E1', type: 'third_party', vendor: 'Acme', amountMinor: 120000, currency: 'USD', date: '2026-01-10' },
+        { expenseId: 'E2', type: 'third_party', vendor: 'Bolt', amountMinor: 30000, currency: 'EUR', date: '2026-01-11' },
+        { expenseId: 'E3', type: 'in_house', vendor: 'Own team', amountMinor: 5050, currency: 'USD', date: '2026-01-12' },
+      ],
+    });
+    const [c] = buildIncompleteClaimsReport({ asOf: AS_OF, generatedAt: new Date(), claims: [mixed] }).claims;
+    expect(c!.claimedText).toBe('1,250.50 USD + 300.00 EUR');
+    expect(c!.claimedMinor).toBeNull();
+    expect(c!.claimedAmount).toBeNull();
+    const [one] = buildIncompleteClaimsReport({ asOf: AS_OF, generatedAt: new Date(), claims: [entry('CL-8', '2026-06-01')] }).claims;
+    expect([one!.claimedText, one!.claimedMinor, one!.claimedAmount]).toEqual(['1,000.00 EUR', 100000, 1000]);
   });
 
   it('counts a claim due today or within 7 days as due soon, one due yesterday as overdue', () => {

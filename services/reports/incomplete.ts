@@ -14,8 +14,6 @@ export interface ClaimHeading extends Omit<Claim, 'expenses'> {
   deadline: string;
   /** The claim's one currency; null when its expenses are mixed or there are none. */
   currency: string | null;
-  /** Sum of the claimed expenses in minor units of `currency`. */
-  claimedMinor: number;
 }
 
 /** One claim as the report needs it; `flags` are the claim's open flags only. */
@@ -42,9 +40,11 @@ export interface IncompleteClaim extends ClaimHeading {
   /** Days from the as-of date to the deadline; negative when overdue. */
   daysLeft: number;
   deadlineState: DeadlineState;
-  /** Decimal major units, for JSON readers; never sum these. */
-  claimedAmount: number;
-  /** "3,150.00 EUR". */
+  /** Sum of the claimed expenses in minor units of `currency`; null when they are in several currencies. */
+  claimedMinor: number | null;
+  /** Decimal major units, for JSON readers; never sum these. Null as `claimedMinor`. */
+  claimedAmount: number | null;
+  /** "3,150.00 EUR"; "1,200.00 USD + 300.00 EUR" for expenses in several currencies. */
   claimedText: string;
   blockingFlags: Flag[];
   missing: MissingItem[];
@@ -138,8 +138,19 @@ function toIsoTimestamp(value: Date | string): string {
 // ---------------------------------------------------------------------------------------------
 // View
 
+/** The claimed sum per currency, in the order the expenses first name them. */
+function claimedByCurrency(c: ReportClaimInput): { currency: string | null; minor: number }[] {
+  const sums = new Map<string | null, number>();
+  for (const e of c.expenses) sums.set(e.currency, (sums.get(e.currency) ?? 0) + e.amountMinor);
+  if (sums.size === 0) sums.set(c.currency, 0);
+  return [...sums].map(([currency, minor]) => ({ currency, minor }));
+}
+
 function listedClaim(c: ReportClaimInput, asOf: string, soonDays: number): IncompleteClaim {
   const left = daysLeft(asOf, c.deadline);
+  // Amounts in different currencies are never added: a mixed claim lists each currency's sum.
+  const sums = claimedByCurrency(c);
+  const one = sums.length === 1 ? sums[0]! : null;
   return {
     claimId: c.claimId,
     partner: c.partner,
@@ -152,9 +163,9 @@ function listedClaim(c: ReportClaimInput, asOf: string, soonDays: number): Incom
     daysLeft: left,
     deadlineState: deadlineState(left, soonDays),
     currency: c.currency,
-    claimedMinor: c.claimedMinor,
-    claimedAmount: minorToDecimal(c.claimedMinor, c.currency),
-    claimedText: formatMoney(c.claimedMinor, c.currency),
+    claimedMinor: one ? one.minor : null,
+    claimedAmount: one ? minorToDecimal(one.minor, one.currency) : null,
+    claimedText: sums.map((x) => formatMoney(x.minor, x.currency)).join(' + '),
     blockingFlags: openBlockingFlags(c.flags),
     missing: describeMissing({
       usageStart: c.usageStart,

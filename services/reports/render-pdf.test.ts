@@ -27,7 +27,6 @@ function claim(i: number, over: Partial<ReportClaimInput> = {}): ReportClaimInpu
     usageEnd: '2026-03-31',
     deadline: `2026-05-${String(1 + (i % 28)).padStart(2, '0')}`,
     currency: 'EUR',
-    claimedMinor: 100000 + i,
     completeness: 'incomplete',
     flags,
     expenses: [{ expenseId: 'E1', type: 'third_party', vendor: `Vendor ${i} Events Ltd`, amountMinor: 100000 + i, currency: 'EUR', date: '2026-03-05' }],

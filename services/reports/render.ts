@@ -54,7 +54,8 @@ function claimColumns(asOf: string, c: IncompleteClaim): ReportCsvRow {
     days_left: c.daysLeft,
     deadline_state: c.deadlineState,
     currency: c.currency,
-    claimed: minorToDecimalText(c.claimedMinor, c.currency),
+    // A claim in several currencies has no one claimed figure: the column stays empty.
+    claimed: c.claimedMinor === null ? null : minorToDecimalText(c.claimedMinor, c.currency),
   };
 }
 

@@ -119,7 +119,6 @@ export function reportInputs(claims: Claim[], reports: ClaimReport[], open: Read
       usageEnd: claim.usageEnd,
       deadline: r.deadline,
       currency,
-      claimedMinor: claim.expenses.reduce((s, e) => s + e.amountMinor, 0),
       completeness: r.status,
       flags: r.flags.filter((f) => open.includes(f.severity)),
       expenses: claim.expenses,
