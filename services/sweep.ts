@@ -11,9 +11,11 @@ export interface SweepResult {
   claims: number;
 }
 
-export async function sweep(deps: Pick<ServiceDeps, 'db' | 'queue' | 'log' | 'clock'>, opts: { olderThanMs?: number; limit?: number } = {}): Promise<SweepResult> {
+export async function sweep(deps: Pick<ServiceDeps, 'db' | 'queue' | 'log'>, opts: { olderThanMs?: number; limit?: number } = {}): Promise<SweepResult> {
   const limit = opts.limit ?? 2000;
-  const before = new Date(deps.clock.now().getTime() - (opts.olderThanMs ?? 0));
+  // The age is measured on the database's clock, which also wrote `updated_at`: a worker host
+  // whose clock runs ahead must not take a document still being read for a stuck one.
+  const before = sql`now() - make_interval(secs => ${(opts.olderThanMs ?? 0) / 1000})`;
   const stuck = await deps.db
     .select({ id: documents.id })
     .from(documents)
