@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import sharp, { type Sharp } from 'sharp';
 import zlib from 'node:zlib';
-import { ImageReadError, MAX_OCR_SIDE, believableDensity, imageInfo, planOcrScale, prepareForOcr, renderImagePage, whitenDarkMargins } from './image.ts';
+import { GRAIN_INKED_TILES, ImageReadError, MAX_OCR_SIDE, believableDensity, imageInfo, ocrImage, ocrScore, planOcrScale, prepareForOcr, renderImagePage, whitenDarkMargins } from './image.ts';
+import type { OcrEngine, OcrPage } from './ocr.ts';
 import { makeMultiPageTiff, renderTextImage } from '../test/fixtures/make.ts';
 
 /** A PNG that declares a size without carrying the pixels (decoders check the header first). */
@@ -110,6 +111,64 @@ describe('prepareForOcr', () => {
     expect(new Set(data).size).toBeGreaterThan(16);
   });
 
+  it('knows a contrast pass that stretched the paper\'s grain into ink (rule) from one of a printed page (decoy)', async () => {
+    const grainy = await grainyPage();
+    expect((await prepareForOcr(grainy, { variant: 'contrast' })).inkedTiles).toBeGreaterThanOrEqual(GRAIN_INKED_TILES);
+    const clean = await renderTextImage(['INVOICE INV-2026-0042', 'Booth rental 1,200.00', 'Total Due 1,404.00'], { dpi: 100 });
+    expect((await prepareForOcr(clean, { variant: 'contrast' })).inkedTiles).toBeLessThan(0.3);
+    // The plain variant is never judged: it is always read.
+    expect((await prepareForOcr(grainy)).inkedTiles).toBeUndefined();
+  });
+
+  it('does not read the contrast variant of a grainy page with little text', async () => {
+    const variants: (number | undefined)[] = [];
+    const engine: OcrEngine = {
+      async recognize(): Promise<OcrPage> {
+        variants.push(variants.length);
+        const words = [{ text: 'Total', confidence: 0.95, box: { x: 0.1, y: 0.1, w: 0.1, h: 0.02 } }, { text: '12.00', confidence: 0.95, box: { x: 0.3, y: 0.1, w: 0.1, h: 0.02 } }];
+        return { width: 800, height: 1100, lines: [{ text: 'Total 12.00', confidence: 0.95, box: { x: 0.1, y: 0.1, w: 0.3, h: 0.02 }, words }], text: 'Total 12.00', confidence: 0.95 };
+      },
+      close: async () => {},
+    };
+    const page = await ocrImage(engine, await grainyPage());
+    expect(page.variant).toBe('plain');
+    // The plain reading, then only the whitened-margins pass: the contrast pass is skipped.
+    expect(variants.length).toBe(2);
+  });
+});
+
+describe('ocrScore', () => {
+  const reading = (words: [string, number][]): OcrPage => {
+    const ws = words.map(([text, confidence], i) => ({ text, confidence, box: { x: (i % 10) / 10, y: Math.floor(i / 10) / 100, w: 0.05, h: 0.01 } }));
+    return { width: 1000, height: 1000, lines: [{ text: words.map((w) => w[0]).join(' '), confidence: 0.5, box: { x: 0, y: 0, w: 1, h: 0.01 }, words: ws }], text: '', confidence: 0.5 };
+  };
+  it('ranks a short confident reading over a long one made of noise (rule)', () => {
+    const clean = reading(Array.from({ length: 59 }, () => ['Invoice', 0.95] as [string, number]));
+    const noise = reading([...Array.from({ length: 86 }, () => ['Invoice', 0.7] as [string, number]), ...Array.from({ length: 2560 }, () => ['SRR', 0.19] as [string, number])]);
+    expect(ocrScore(clean)).toBeGreaterThan(ocrScore(noise));
+  });
+  it('still ranks a reading with more confident words first (decoy)', () => {
+    const less = reading(Array.from({ length: 20 }, () => ['Total', 0.9] as [string, number]));
+    const more = reading([...Array.from({ length: 40 }, () => ['Total', 0.8] as [string, number]), ['x1', 0.3]]);
+    expect(ocrScore(more)).toBeGreaterThan(ocrScore(less));
+  });
+});
+
+/** An A4 page at 100 dpi, two short lines of print on paper with a fine light-grey grain. */
+async function grainyPage(): Promise<Buffer> {
+  const text = await renderTextImage(['Total 12.00'], { dpi: 100 });
+  const { width: W, height: H } = await sharp(text).metadata();
+  const paper = Buffer.alloc(W * H);
+  let seed = 7;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  for (let i = 0; i < paper.length; i++) paper[i] = 230 + Math.floor(rand() * 25);
+  return sharp(paper, { raw: { width: W, height: H, channels: 1 } })
+    .composite([{ input: await sharp(text).toColourspace('b-w').png().toBuffer(), blend: 'multiply' }])
+    .jpeg()
+    .toBuffer();
+}
+
+describe('images that fail', () => {
   it('refuses images larger than the pixel limit and undecodable bytes', async () => {
     const err = await imageInfo(pngHeaderOnly(20000, 20000)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ImageReadError);
