@@ -71,6 +71,19 @@ describe('vendor', () => {
     expect(extract(doc).fields.vendor!.value).toBe('MEDIAPRESSE');
   });
 
+  it('takes a name with its legal form opening a line at the foot, the address after it, over the labels at the top', () => {
+    const top = ['Invoice No: INV-2026-2579', 'Invoice Date: 2026-11-28', 'Bill To:', 'Acme Partner Solutions', '1 Channel Way', 'Booth rental | 2 | 631.50 | 1,263.00', 'Total Due | 1,263.00'];
+    // OCR lost the separators: name and address in one cell.
+    const oneCell = layoutPage([...top, { text: 'Summit Catering Limited 655 Market Street Dublin D02 X285, Ireland', gap: 34 }, 'VAT Reg No: IE581722206'], { method: 'ocr' });
+    expect(extract(oneCell).fields.vendor?.value).toBe('Summit Catering Limited');
+    // "S. A." read as two words, cells split by dashes.
+    const spaced = layoutPage([...top, { text: 'Greystone Location Expo S. A. - 26 boulevard Voltaire - 75002 Paris, France', gap: 34 }], { method: 'ocr' });
+    expect(extract(spaced).fields.vendor?.value).toBe('Greystone Location Expo S.A.');
+    // Decoy: a sentence at the foot names no issuer, and a label with its value is never one.
+    const none = layoutPage([...top, { text: 'Thank you for visiting us at 655 Market Street Dublin', gap: 34 }], { method: 'ocr' });
+    expect(extract(none).fields.vendor?.value ?? '').not.toMatch(/Invoice No|Thank|Market/);
+  });
+
   it('returns no vendor rather than a label when nothing reads like a name', () => {
     const doc = layoutPage(['Factuuradres | Afleveradres', 'Kopie factuur', 'Totaal | 49,99']);
     expect(extract(doc).fields.vendor).toBeNull();

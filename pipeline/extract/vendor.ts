@@ -63,6 +63,8 @@ export function cleanVendorName(text: string): string {
   s = s.replace(/\b[S5G][DCIO0]N\.?\s*[BE8][HNIil1][DB]\b|\bSDN\.?\s*R[HN]D\b/gi, (m) => (/\./.test(m) ? 'SDN. BHD' : 'SDN BHD'));
   s = s.replace(/\bSDNBHD\b/gi, 'SDN BHD');
   s = s.replace(/(\p{L})\s+5\/[B8]\s*$/u, '$1 S/B');
+  // A space OCR put inside a dotted legal form: "Expo S. A." is "Expo S.A.", "B. V." "B.V.".
+  s = s.replace(/(?<=\s)(\p{Lu})\. (\p{Lu})\.(?=\s|$)/gu, '$1.$2.');
   // OCR digits inside words of letters: "D.1.Y." → "D.I.Y.", "0JC" → "OJC".
   s = s.replace(/(?<=\p{Lu}\.?)[0158](?=\.?\p{Lu})|^[0158](?=\p{Lu}{2})|(?<=\s)[0158](?=\p{Lu}{2})/gu, (d) => ({ '0': 'O', '1': 'I', '5': 'S', '8': 'B' })[d]!);
   s = s.replace(/[\s,;:.\-&]+$/u, (m) => (/\./.test(m) && /\b[a-z]{1,4}$/i.test(s.slice(0, -m.length)) ? '.' : ''));
@@ -109,9 +111,12 @@ function nameLike(norm: string, raw: string): { ok: boolean; penalty: number } {
   if (/^\d/.test(norm) && !legal && !BUSINESS.test(norm)) penalty += 2.5;
   if (/[.!?]$/.test(raw) && norm.split(' ').length > 4) penalty += 2;
   // "Rechnungsnummer: RE-2026-12", "Fecha: 5 de marzo": a label and its value.
-  if (/^[\p{L} .°º]{2,30}:\s*\S*\d/u.test(raw)) penalty += 3;
+  if (LABEL_VALUE.test(raw)) penalty += 3;
   return { ok: true, penalty };
 }
+
+/** "Invoice No: INV-2026-2579", "Fecha: 5 de marzo": a label, a colon, a value with figures. */
+const LABEL_VALUE = /^[\p{L} .°º#]{2,30}:\s*\S*\d/u;
 
 function domainLabels(ctx: DocContext, excluded: Set<Row>, sureness?: Map<string, number>): Map<string, number> {
   const labels = new Map<string, number>();
@@ -226,6 +231,9 @@ export function pickVendor(ctx: DocContext): Field<string> | null {
     if (TITLE.test(normalize(raw).replace(/[^a-z /-]/g, '').replace(/\s+/g, ' ').trim())) return;
     const like = nameLike(norm, text);
     if (!like.ok) return;
+    // A field's label with its value as printed ("Invoice No: INV-2026-2579") is no name, even
+    // once cleaning has taken the number off and left "Invoice No".
+    if (LABEL_VALUE.test(raw) && NOT_NAME.test(normalize(raw.slice(0, raw.indexOf(':'))))) return;
     let score = extra - like.penalty;
     // "Account number: 2966…": a label, with its value beside it.
     if (/:\s*$/.test(raw) || followedByValue) score -= 2.5;
@@ -370,15 +378,18 @@ export function pickVendor(ctx: DocContext): Field<string> | null {
       const nextRow = page.rows[row.pageIndex + 1];
       // A legal footer: its words say so, or a name with a legal form opens a line at the foot
       // of the page ("Ironbridge Logistics LLC · 12 Market Street · Austin").
-      const footerish =
-        LEGAL_FOOTER.test(row.norm) ||
-        (nextRow ? LEGAL_FOOTER.test(nextRow.norm) : false) ||
-        (row.box.y > 0.85 && rowParts.length > 1 && isLegal(normalize(rowParts[0]!.map((t) => t.text).join(' '))));
+      // The name before the legal form in a footer line ("Free SAS au capital de …").
+      const first = rowParts[0]!;
+      const norms = first.map((t) => t.norm.replace(/[.,]$/, ''));
+      // "S. A." read as two words is the legal form too.
+      const legalAt = (n: string, k: number) => LEGAL_LONG.test(n) || LEGAL_SHORT_END.test(n) || (k > 1 && /^[a-z]$/.test(n) && /^[a-z]$/.test(norms[k - 1]!) && LEGAL_SHORT_END.test(norms[k - 1]! + n));
+      const cut = norms.findIndex((n, k) => k > 0 && k < 8 && legalAt(n, k));
+      // A name with its legal form opening a line near the foot, the address after it in other
+      // cells or in the same one when OCR lost the separators ("Summit Catering Limited 655
+      // Market Street Dublin").
+      const opensWithLegalName = (rowParts.length > 1 && (cut >= 0 || isLegal(normalize(first.map((t) => t.text).join(' '))))) || (cut >= 0 && first.length > cut + 1);
+      const footerish = LEGAL_FOOTER.test(row.norm) || (nextRow ? LEGAL_FOOTER.test(nextRow.norm) : false) || (row.box.y > 0.8 && opensWithLegalName);
       if (footerish && (page === lastPage || page === firstPage)) {
-        const first = splitParts(row)[0]!;
-        // The name before the legal form in a footer line ("Free SAS au capital de …").
-        const norms = first.map((t) => t.norm.replace(/[.,]$/, ''));
-        const cut = norms.findIndex((n, k) => k > 0 && k < 8 && (LEGAL_LONG.test(n) || LEGAL_SHORT_END.test(n)));
         const tokens = cut >= 0 ? first.slice(0, cut + 1) : first.length <= 4 ? first : null;
         if (tokens) consider(tokens, [row], 1.5, ['legal footer']);
       }
