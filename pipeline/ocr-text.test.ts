@@ -85,6 +85,8 @@ describe('splitGluedLabel', () => {
     expect(splitGluedLabel('Invoice#:OR18031302170441')).toEqual(['Invoice#:', 'OR18031302170441']);
     expect(splitGluedLabel('Date.09/02/2018')).toEqual(['Date.', '09/02/2018']);
     expect(splitGluedLabel('No.59')).toEqual(['No.', '59']);
+    expect(splitGluedLabel('Facturen°:RE-2026-8705')).toEqual(['Facturen°:', 'RE-2026-8705']);
+    expect(splitGluedLabel('Échéance:01/01/2027')).toEqual(['Échéance:', '01/01/2027']);
   });
   it('keeps times, URLs, abbreviations and words whole (decoys)', () => {
     expect(splitGluedLabel('18:35')).toBeNull();

@@ -105,10 +105,10 @@ export function splitDateTime(token: string): [string, string] | null {
 }
 
 // A label glued to its value: letters ending in ':' (or '.', '#' before a figure), then the value.
-const GLUED_LABEL = /^([A-Za-z][A-Za-z#]*[A-Za-z#]:|[A-Za-z][A-Za-z]+[.#])(?=(?:[^/:]))(.+)$/;
+const GLUED_LABEL = /^(\p{L}[\p{L}#°º]*[\p{L}#°º]:|\p{L}\p{L}+[.#])(?=(?:[^/:]))(.+)$/u;
 
 /**
- * A label glued to the value after it, split after its colon ("Total:$8.20", "Invoice#:OR1803")
+ * A label glued to the value after it, split after its colon ("Total:$8.20", "Invoice#:OR1803", "Facturen°:RE-2026-8705")
  * or after a dot or hash when a figure follows ("Date.09/02/2018", "No.59"). Times, URLs and
  * abbreviations with no value ("U.S.") stay whole.
  */

@@ -4,7 +4,9 @@ import type { Field } from '../types.ts';
 import { overlaps, type DocContext } from './context.ts';
 import { matchAll, rowsBelow, spanBox, spanConfidence, squash, type Row, type Span } from './text.ts';
 
-const NUM_WORD = `(?:no\\.?|nr\\.?|n[°º o]\\.?|num\\.?|number|numero|nummer|#|id|ref\\.?)`;
+// "n°" as OCR reads it too: "n2", "n9" before a colon or a space.
+const N_DEGREE = `n(?:[°º]|[29](?=[:\\s]|$))`;
+const NUM_WORD = `(?:no\\.?|nr\\.?|${N_DEGREE}\\.?|n[ o]\\.?|num\\.?|number|numero|nummer|#|id|ref\\.?)`;
 
 /** Label patterns (normalised text) with weights. */
 const LABELS: [RegExp, number][] = [
@@ -12,9 +14,9 @@ const LABELS: [RegExp, number][] = [
   [new RegExp(`\\binv\\.? ?${NUM_WORD}`), 5.5],
   [new RegExp(`\\b(bill|receipt|cash bill|credit note|debit note|document|doc|voucher|folio) ?${NUM_WORD}`), 5],
   [/\brechnungs? ?-?(nr\.?|nummer|no\.?)|\brechnung nr\.?|\bbeleg ?(nr\.?|nummer)/, 6],
-  [/\b(numero|n[°º]|no) (de )?(la )?facture\b|\bfacture (n[°º]?|no|num|numero)\.?/, 6],
+  [new RegExp(`\\b(numero|${N_DEGREE}|no) (de )?(la )?facture\\b|\\bfacture ?(${N_DEGREE}|n|no|num|numero)\\.?`), 6],
   [/\bfactuur ?(nummer|nr\.?|no\.?)|\bfactuurnr\.?/, 6],
-  [/\b(numero|n[°º]|no\.?) (de )?factura\b|\bfactura (n[°º]?|no|num|numero)\.?|\bfattura (n[°º]?|no|num|numero)\.?|\bnumero (della )?fattura\b|\bnota fiscal\b/, 6],
+  [new RegExp(`\\b(numero|${N_DEGREE}|no\\.?) (de )?factura\\b|\\bfactura ?(${N_DEGREE}|n|no|num|numero)\\.?|\\bfattura ?(${N_DEGREE}|n|no|num|numero)\\.?|\\bnumero (della )?fattura\\b|\\bnota fiscal\\b`), 6],
   [/\b(invoice|facture|factuur|rechnung|factura|fattura|fatura|tax invoice)\b/, 3.5],
   [new RegExp(`\\b(booking|transaction|trans|txn|trx|slip|sales|order ref|confirmation|reservation|ticket|check|chk) ?${NUM_WORD}`), 2.5],
   [/(^|\s)(#|no\.?)(?=\s|$)/, 1.5],
@@ -33,7 +35,7 @@ interface Candidate {
 }
 
 function cleanValue(text: string): string {
-  return text.replace(/^[#:.\-\s]+/, '').replace(/^n[°º]\.?/i, '').replace(/[.,;:)\]]+$/, '');
+  return text.replace(/^[#:.\-\s]+/, '').replace(/^n(?:[°º]|[29](?=:))\.?:?/i, '').replace(/[.,;:)\]]+$/, '');
 }
 
 function valueShape(v: string): number {
