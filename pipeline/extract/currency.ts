@@ -389,16 +389,22 @@ export function pickCurrency(ctx: DocContext, total: { mention: MoneyMention; la
     const ranked = [...weights.entries()].sort((a, b) => b[1] - a[1]);
     const [code, weight] = ranked[0]!;
     if (country && country.score >= 4 && code !== country.currency && code !== '$' && weight < 1.5) {
-      return { value: country.currency, confidence: 0.55, page: null, box: null, note: `no currency printed with the total; ${country.currency} from country cues (a stray ${code} ignored)` };
+      // A lone symbol read by OCR ("¥" for a quantity's "1") says less than a printed code: the
+      // cues count as much as they do on a page that names no currency at all.
+      const strayGlyph = seen.every((x) => x.code !== code || (x.row.method === 'ocr' && !/[A-Za-z]{2}/.test(x.raw)));
+      const conf = strayGlyph ? countryConfidence(country) : 0.55;
+      return { value: country.currency, confidence: conf, page: null, box: null, note: `no currency printed with the total; ${country.currency} from country cues (a stray ${code} ignored)` };
     }
     const s = seen.filter((x) => x.code === code).sort((a, b) => Math.abs(a.row.index - anchor) - Math.abs(b.row.index - anchor))[0]!;
     const share = weight / ranked.reduce((a, [, n]) => a + n, 0);
     return fromSighting(s, 0.55 + 0.3 * share, ranked.length > 1 ? `most named on the document (also ${ranked.slice(1).map(([c]) => c).join(', ')})` : 'named on the document');
   }
   if (words.length === 1) return { value: words[0]!, confidence: 0.7, page: null, box: null, note: 'currency named in words' };
-  if (country) {
-    const conf = country.score >= 4 && country.score > 2 * country.runnerUp ? 0.65 : 0.5;
-    return { value: country.currency, confidence: conf, page: null, box: null, note: `no currency printed; ${country.currency} from country cues` };
-  }
+  if (country) return { value: country.currency, confidence: countryConfidence(country), page: null, box: null, note: `no currency printed; ${country.currency} from country cues` };
   return null;
+}
+
+/** How sure country cues alone make a currency: clear and unopposed cues, or only some. */
+function countryConfidence(country: { score: number; runnerUp: number }): number {
+  return country.score >= 4 && country.score > 2 * country.runnerUp ? 0.65 : 0.5;
 }

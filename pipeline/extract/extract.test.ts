@@ -198,6 +198,21 @@ describe('currency', () => {
     expect(usd.confidence).toBeLessThanOrEqual(0.5);
   });
 
+  it('lets a lone symbol OCR made of a quantity weigh less than a printed code against clear country cues', () => {
+    const page = (qty: string) =>
+      layoutPage(
+        ['Crescent Signage LLP', 'Invoice No: A-2026-8930', 'Description | Qty | Unit Price | Amount', `Venue hire | ${qty} | 895.00 | 895.00`, 'Subtotal | 895.00', 'VAT 20% | 179.00', 'Total Due | 1,074.00', 'Crescent Signage LLP - 299 Harbour Road London EC1A 1BB, United Kingdom', 'VAT Reg No: GB 700 7160 85', 'IBAN: GB95 1531 5946 5133 6899 12'],
+        { method: 'ocr' },
+      );
+    const glyph = extract(page('¥')).fields.currency!;
+    expect(glyph.value).toBe('GBP');
+    expect(glyph.confidence).toBeGreaterThanOrEqual(0.6);
+    // Decoy: a code printed in letters is a real doubt, and stays below the review threshold.
+    const code = extract(page('JPY')).fields.currency!;
+    expect(code.value).toBe('GBP');
+    expect(code.confidence).toBeLessThan(0.6);
+  });
+
   it('is null when nothing indicates a currency', () => {
     expect(extract(layoutPage(['Some Shop', 'Total | 12.00'])).fields.currency).toBeNull();
   });
