@@ -14,6 +14,13 @@ describe('cleanVendorName', () => {
     // Reaches the legal-form pattern: an R for the B is taken only after a clean "SDN".
     expect(cleanVendorName('GIN RID BAR')).toBe('GIN RID BAR');
   });
+  it('takes off a title OCR glued in capitals to the end of the name beside it', () => {
+    expect(cleanVendorName('Redwood Tagungszentrum GmbH & Co. KGRECHNUNG')).toBe('Redwood Tagungszentrum GmbH & Co. KG');
+    expect(cleanVendorName('ACME LTD.INVOICE')).toBe('ACME LTD.');
+    // Decoys: a word that merely ends in the same letters, or a title in a name, stays.
+    expect(cleanVendorName('Prefacture Services')).toBe('Prefacture Services');
+    expect(cleanVendorName('Invoice Ninja Ltd')).toBe('Invoice Ninja Ltd');
+  });
 });
 
 describe('vendor rules', () => {

@@ -58,6 +58,8 @@ export function cleanVendorName(text: string): string {
   s = s.replace(/\s[\w.-]*\d{4,}[\w.-]*(-[a-z])?\s*$/i, ' ');
   s = s.replace(/^(sold by|from|seller|partner name|partner|issued by|vendor|supplier|service provider|merchant|payee|in favou?r of|titulaire du compte|account name|company name)\s*:?\s*/i, '');
   s = s.replace(/\s+(tax invoice|invoice|receipt|bill|facture|factuur|rechnung)\s*$/i, '');
+  // The title beside the name, glued on by OCR in capitals: "GmbH & Co. KGRECHNUNG".
+  s = s.replace(/(?<=[\p{Lu}.])(INVOICE|RECEIPT|RECHNUNG|FACTURE|FACTURA|FACTUUR|FATTURA)$/u, '');
   // OCR slips in Malaysian legal forms: "SDNBHD", "SCN. BHD.", "SIN BHD", "SDN RHD", "5/8".
   // An R for the B only after a cleanly read "SDN": "GIN RID" is a name, "SDN RHD" the legal form.
   s = s.replace(/\b[S5G][DCIO0]N\.?\s*[BE8][HNIil1][DB]\b|\bSDN\.?\s*R[HN]D\b/gi, (m) => (/\./.test(m) ? 'SDN. BHD' : 'SDN BHD'));
@@ -379,7 +381,8 @@ export function pickVendor(ctx: DocContext): Field<string> | null {
       // A legal footer: its words say so, or a name with a legal form opens a line at the foot
       // of the page ("Ironbridge Logistics LLC · 12 Market Street · Austin").
       // The name before the legal form in a footer line ("Free SAS au capital de …").
-      const first = rowParts[0]!;
+      const first = rowParts[0];
+      if (!first) continue;
       const norms = first.map((t) => t.norm.replace(/[.,]$/, ''));
       // "S. A." read as two words is the legal form too.
       const legalAt = (n: string, k: number) => LEGAL_LONG.test(n) || LEGAL_SHORT_END.test(n) || (k > 1 && /^[a-z]$/.test(n) && /^[a-z]$/.test(norms[k - 1]!) && LEGAL_SHORT_END.test(norms[k - 1]! + n));
