@@ -147,6 +147,11 @@ describe('ocrScore', () => {
     const noise = reading([...Array.from({ length: 86 }, () => ['Invoice', 0.7] as [string, number]), ...Array.from({ length: 2560 }, () => ['SRR', 0.19] as [string, number])]);
     expect(ocrScore(clean)).toBeGreaterThan(ocrScore(noise));
   });
+  it('does not take a few unsure words for noise: a faint page\'s contrast reading still counts its sure words (decoy)', () => {
+    const plain = reading(Array.from({ length: 11 }, () => ['Receipt', 0.9] as [string, number]));
+    const contrast = reading([...Array.from({ length: 15 }, () => ['Receipt', 0.9] as [string, number]), ...Array.from({ length: 7 }, () => ['TOTAL', 0.01] as [string, number])]);
+    expect(ocrScore(contrast)).toBeGreaterThan(ocrScore(plain));
+  });
   it('still ranks a reading with more confident words first (decoy)', () => {
     const less = reading(Array.from({ length: 20 }, () => ['Total', 0.9] as [string, number]));
     const more = reading([...Array.from({ length: 40 }, () => ['Total', 0.8] as [string, number]), ['x1', 0.3]]);

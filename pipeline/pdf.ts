@@ -24,6 +24,7 @@ import {
 import type { Line, Page, ReadDocument, Word } from './types.ts';
 import type { OcrEngine } from './ocr.ts';
 import { ocrImage } from './image.ts';
+import { imageStats } from './image-stats.ts';
 import { DEFAULT_PDF_LIMITS } from './pdf-guard.ts';
 import { normalizeOcrLines } from './ocr-text.ts';
 import { alnumCount, assembleLines, clampBox, roundBox, unionBox } from './lines.ts';
@@ -372,8 +373,8 @@ export function isScanWithTextLayer(images: PageImages): boolean {
 export interface FullPageJpeg {
   /** The JPEG exactly as stored in the PDF. */
   jpeg: Uint8Array;
-  /** Pixels per inch of the image on the page. */
-  dpi: number;
+  /** Pixels per inch of the image on the page; undefined when the page is no paper size (imageDpiOnPage). */
+  dpi: number | undefined;
   /** The page's /Rotate: how the image is turned for display. */
   rotate: 0 | 90 | 180 | 270;
 }
@@ -476,7 +477,20 @@ export function fullPageJpeg(page: PdfLibPage): FullPageJpeg | null {
   if (jpeg.length < 4 || jpeg[0] !== 0xff || jpeg[1] !== 0xd8) return null;
   const rotation = ((page.getRotation().angle % 360) + 360) % 360;
   if (rotation % 90 !== 0) return null;
-  return { jpeg, dpi: (width.asNumber() / box.width) * 72, rotate: rotation as 0 | 90 | 180 | 270 };
+  return { jpeg, dpi: imageDpiOnPage(width.asNumber(), box.width, box.height), rotate: rotation as 0 | 90 | 180 | 270 };
+}
+
+/** A page's long side beyond this many inches is no sheet of paper (A3 is 16.5). */
+const MAX_PAPER_INCHES = 18;
+
+/**
+ * The resolution of a page-filling image, from its pixels and the page's size in points; undefined
+ * when the page is larger than any paper, as phone apps write pages the size of the image's pixels
+ * (a 2480-px A4 photo on a 2480-pt page is not a 72-dpi image; OCR then plans it by its shape).
+ */
+export function imageDpiOnPage(pixelWidth: number, pageWidthPt: number, pageHeightPt: number): number | undefined {
+  if (Math.max(Math.abs(pageWidthPt), Math.abs(pageHeightPt)) / 72 > MAX_PAPER_INCHES || !pageWidthPt) return undefined;
+  return (pixelWidth / Math.abs(pageWidthPt)) * 72;
 }
 
 async function loadPdfLib(bytes: Uint8Array): Promise<PdfLibDocument | null> {
@@ -531,7 +545,7 @@ interface DecodedImage {
 }
 
 /** The decoded pixels of a page's single full-page image as a lossless image sharp can read. */
-async function fullPageImagePixels(page: PDFPageProxy, id: string): Promise<{ png: Buffer; dpi: number } | null> {
+async function fullPageImagePixels(page: PDFPageProxy, id: string): Promise<{ png: Buffer; dpi: number | undefined } | null> {
   let img: DecodedImage | null = null;
   try {
     img = (page.objs.has(id) ? page.objs.get(id) : page.commonObjs.get(id)) as DecodedImage | null;
@@ -563,7 +577,7 @@ async function fullPageImagePixels(page: PDFPageProxy, id: string): Promise<{ pn
     return null;
   }
   const base = page.getViewport({ scale: 1 });
-  const dpi = (width / base.width) * 72;
+  const dpi = imageDpiOnPage(width, base.width, base.height);
   const png = await sharp(raw, { raw: { width, height, channels } })
     .flatten({ background: '#ffffff' })
     .png({ compressionLevel: 1 })
@@ -571,7 +585,7 @@ async function fullPageImagePixels(page: PDFPageProxy, id: string): Promise<{ pn
   return { png, dpi };
 }
 
-async function pageImageForOcr(page: PDFPageProxy, images: PageImages | null): Promise<{ png: Buffer; dpi: number }> {
+async function pageImageForOcr(page: PDFPageProxy, images: PageImages | null): Promise<{ png: Buffer; dpi: number | undefined }> {
   // The fast path needs an unrotated page: the image is then the page as displayed.
   if (images?.fullPageImage && page.rotate % 360 === 0) {
     const direct = await fullPageImagePixels(page, images.fullPageImage);
@@ -687,9 +701,11 @@ export async function readPdf(bytes: Uint8Array, opts: ReadPdfOptions): Promise<
         ? { image: Buffer.from(scan.jpeg), prep: { dpi: scan.dpi, rotate: scan.rotate } }
         : await pageImageForOcr(page, images).then((r) => ({ image: r.png, prep: { dpi: r.dpi } }));
       page.cleanup();
-      const job = ocrImage(opts.ocr, input.image, input.prep)
-        .then((r) => {
-          pages[i - 1] = { number: i, method: 'ocr', width: round2(vp.width), height: round2(vp.height), lines: r.lines };
+      // The picture's statistics from the pixels OCR reads: rendering the page again through
+      // pdf.js to measure it decoded a 300-dpi scan a second time (~1 s a page).
+      const job = Promise.all([ocrImage(opts.ocr, input.image, input.prep), imageStats(input.image)])
+        .then(([r, image]) => {
+          pages[i - 1] = { number: i, method: 'ocr', width: round2(vp.width), height: round2(vp.height), lines: r.lines, image };
         })
         .catch((err) => {
           firstError ??= err;
