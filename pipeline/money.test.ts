@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { currencyExponent, decimalNumberToMinor, decimalToMinor, formatMoney, isCurrencyCode, minorToDecimal, minorToDecimalText } from './money.ts';
+import { currencyExponent, decimalNumberToMinor, decimalToMinor, formatMoney, isCurrencyCode, minorToDecimal, minorToDecimalText, sumByCurrency } from './money.ts';
 
 describe('money', () => {
   it('knows ISO 4217 codes and their exponents', () => {
@@ -46,5 +46,12 @@ describe('money', () => {
     expect(decimalNumberToMinor(4.35, 'EUR')).toBe(435);
     expect(decimalNumberToMinor(minorToDecimal(123456789, 'EUR'), 'EUR')).toBe(123456789);
     expect(decimalNumberToMinor(1.234, 'KWD')).toBe(1234);
+  });
+});
+
+describe('sumByCurrency', () => {
+  it('adds amounts of one currency and never across currencies', () => {
+    expect(sumByCurrency([{ amountMinor: 100, currency: 'USD' }, { amountMinor: 50, currency: 'EUR' }, { amountMinor: 25, currency: 'USD' }])).toEqual([{ currency: 'USD', minor: 125 }, { currency: 'EUR', minor: 50 }]);
+    expect(sumByCurrency([])).toEqual([]);
   });
 });

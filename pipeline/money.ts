@@ -87,3 +87,10 @@ export function formatMoney(minor: number, currency: string | null | undefined):
   const grouped = int!.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   return `${minor < 0 ? '-' : ''}${grouped}${frac !== undefined ? '.' + frac : ''}${currency ? ' ' + currency : ''}`;
 }
+
+/** Sums of amounts per currency, in the order the items first name each; amounts in different currencies are never added. */
+export function sumByCurrency(items: ReadonlyArray<{ amountMinor: number; currency: string | null }>): { currency: string | null; minor: number }[] {
+  const sums = new Map<string | null, number>();
+  for (const e of items) sums.set(e.currency, (sums.get(e.currency) ?? 0) + e.amountMinor);
+  return [...sums].map(([currency, minor]) => ({ currency, minor }));
+}

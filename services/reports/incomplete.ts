@@ -3,7 +3,7 @@
 // database; the renderers (JSON, CSV, PDF) only lay out the object built here.
 import { DEFAULT_CHECK_CONFIG, FLAG_SEVERITY, sortFlags } from '../../pipeline/checks.ts';
 import { daysBetween, isIsoDate } from '../../pipeline/dates.ts';
-import { formatMoney, minorToDecimal } from '../../pipeline/money.ts';
+import { formatMoney, minorToDecimal, sumByCurrency } from '../../pipeline/money.ts';
 import type { Claim, ClaimStatus, Flag, FlagCode } from '../../pipeline/types.ts';
 import { describeMissing, type MissingDocument, type MissingExpense, type MissingItem } from './missing.ts';
 
@@ -140,10 +140,8 @@ function toIsoTimestamp(value: Date | string): string {
 
 /** The claimed sum per currency, in the order the expenses first name them. */
 function claimedByCurrency(c: ReportClaimInput): { currency: string | null; minor: number }[] {
-  const sums = new Map<string | null, number>();
-  for (const e of c.expenses) sums.set(e.currency, (sums.get(e.currency) ?? 0) + e.amountMinor);
-  if (sums.size === 0) sums.set(c.currency, 0);
-  return [...sums].map(([currency, minor]) => ({ currency, minor }));
+  const sums = sumByCurrency(c.expenses);
+  return sums.length ? sums : [{ currency: c.currency, minor: 0 }];
 }
 
 function listedClaim(c: ReportClaimInput, asOf: string, soonDays: number): IncompleteClaim {

@@ -4,6 +4,7 @@
 import type { AuditRecord, ClaimDetail, DocumentWithExtraction, ExpenseRecord } from '../../../db/queries.ts';
 import { CLAIM_TRANSITIONS } from '../../../db/queries.ts';
 import type { ClaimStatus } from '../../../pipeline/enums.ts';
+import { sumByCurrency } from '../../../pipeline/money.ts';
 import { can, canMoveTo } from '../../../services/access.ts';
 import type { MissingItem } from '../../../services/reports/missing.ts';
 import type { Session } from '../../../services/sessions.ts';
@@ -302,7 +303,7 @@ export function ClaimPage({ view, session, audit, flash }: { view: ClaimView; se
   const { claim, today } = view;
   const settled = claim.status === 'approved' || claim.status === 'rejected';
   const request = claim.status === 'needs_info' ? [...claim.history].reverse().find((h) => h.toStatus === 'needs_info') : undefined;
-  const total = claim.currency ? claim.expenses.reduce((n, e) => n + e.amountMinor, 0) : null;
+  const totals = sumByCurrency(claim.expenses);
   return (
     <Layout title={`Claim ${claim.claimId}`} session={session} section="claims" scripts={['live.js', 'upload.js']} flash={flash ?? null}>
       <p class="crumbs">
@@ -334,7 +335,19 @@ export function ClaimPage({ view, session, audit, flash }: { view: ClaimView; se
         </div>
         <div>
           <dt>Amount claimed</dt>
-          <dd>{total === null ? <span class="muted">mixed currencies</span> : <Money minor={total} currency={claim.currency} />}</dd>
+          <dd>
+            {totals.length === 0 ? (
+              <Money minor={0} currency={claim.currency} />
+            ) : (
+              // Amounts in different currencies are never added: each currency's sum, side by side.
+              totals.map((t, i) => (
+                <>
+                  {i > 0 ? ' + ' : ''}
+                  <Money minor={t.minor} currency={t.currency} />
+                </>
+              ))
+            )}
+          </dd>
         </div>
         <div>
           <dt>Packet</dt>
