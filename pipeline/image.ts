@@ -24,6 +24,9 @@ export const FAINT_TEXT_THRESHOLD = 300;
 /** Mean gray level (0..255) under which an edge row or column counts as a dark margin. */
 export const DARK_MARGIN_LEVEL = 90;
 
+/** A page whose long side is beyond this many inches is no sheet of paper (A3 is 16.5). */
+export const MAX_PAPER_INCHES = 18;
+
 export class ImageReadError extends Error {
   override name = 'ImageReadError';
   constructor(
@@ -85,7 +88,7 @@ export function believableDensity(density: number | undefined, width: number, he
   if (!density || density < 100 || density > 1200) return null;
   const longIn = Math.max(width, height) / density;
   const shortIn = Math.min(width, height) / density;
-  if (longIn < 2 || longIn > 18 || shortIn < 1.5) return null;
+  if (longIn < 2 || longIn > MAX_PAPER_INCHES || shortIn < 1.5) return null;
   return density;
 }
 
@@ -364,10 +367,10 @@ async function bestReading(engine: OcrEngine, input: Buffer | Uint8Array, opts: 
   // Once the engine has chosen the page's language models, every further pass over the page
   // reads with them: choosing again would read a French page in English first on every pass.
   let languages: readonly string[] | undefined;
-  const recognize = (prepared: PreparedImage) => engine.recognize(prepared.png, { dpi: prepared.dpi, ...(languages ? { languages } : {}) });
-  const read = async (pass: PrepareOptions & { variant: OcrVariant }) => {
+  const recognize = (prepared: PreparedImage, langs = languages) => engine.recognize(prepared.png, { dpi: prepared.dpi, ...(langs ? { languages: langs } : {}) });
+  const read = async (pass: PrepareOptions & { variant: OcrVariant }, langs = languages) => {
     const prepared = await prepareForOcr(input, { ...opts, ...pass });
-    return { prepared, page: await recognize(prepared) };
+    return { prepared, page: await recognize(prepared, langs) };
   };
   let first = await read({ variant: 'plain' });
   languages = first.page.languages;
@@ -375,10 +378,7 @@ async function bestReading(engine: OcrEngine, input: Buffer | Uint8Array, opts: 
     const turn = await pageTurn(engine, first.prepared.png);
     if (turn) {
       // A page read sideways tells nothing of its language: the upright page chooses again.
-      const sideways = languages;
-      languages = undefined;
-      const turned = await read({ variant: 'plain', turn });
-      languages = sideways;
+      const turned = await read({ variant: 'plain', turn }, undefined);
       if (readsBetterTurned(first.page, turned.page)) {
         first = turned;
         languages = turned.page.languages;

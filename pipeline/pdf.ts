@@ -23,7 +23,7 @@ import {
 } from 'pdf-lib';
 import type { Line, Page, ReadDocument, Word } from './types.ts';
 import type { OcrEngine } from './ocr.ts';
-import { ocrImage } from './image.ts';
+import { MAX_PAPER_INCHES, ocrImage } from './image.ts';
 import { imageStats } from './image-stats.ts';
 import { DEFAULT_PDF_LIMITS } from './pdf-guard.ts';
 import { normalizeOcrLines } from './ocr-text.ts';
@@ -479,9 +479,6 @@ export function fullPageJpeg(page: PdfLibPage): FullPageJpeg | null {
   if (rotation % 90 !== 0) return null;
   return { jpeg, dpi: imageDpiOnPage(width.asNumber(), box.width, box.height), rotate: rotation as 0 | 90 | 180 | 270 };
 }
-
-/** A page's long side beyond this many inches is no sheet of paper (A3 is 16.5). */
-const MAX_PAPER_INCHES = 18;
 
 /**
  * The resolution of a page-filling image, from its pixels and the page's size in points; undefined

@@ -292,6 +292,8 @@ describe('invoice number', () => {
     expect(read('Facturen°:RE-2026-8705')).toBe('RE-2026-8705');
     // Decoys: an order number read the same way is still no invoice number; a plain label still reads.
     expect(read('Pedido n2: PO-4471')).not.toBe('PO-4471');
+    // A number that starts with N is read whole, not taken for the label's "n".
+    expect(read('Factura N23-004')).toBe('N23-004');
     expect(read('Factura n.º 2026/118')).toBe('2026/118');
   });
 

@@ -390,7 +390,7 @@ export function pickVendor(ctx: DocContext): Field<string> | null {
       // A name with its legal form opening a line near the foot, the address after it in other
       // cells or in the same one when OCR lost the separators ("Summit Catering Limited 655
       // Market Street Dublin").
-      const opensWithLegalName = (rowParts.length > 1 && (cut >= 0 || isLegal(normalize(first.map((t) => t.text).join(' '))))) || (cut >= 0 && first.length > cut + 1);
+      const opensWithLegalName = cut >= 0 ? rowParts.length > 1 || first.length > cut + 1 : rowParts.length > 1 && isLegal(normalize(first.map((t) => t.text).join(' ')));
       const footerish = LEGAL_FOOTER.test(row.norm) || (nextRow ? LEGAL_FOOTER.test(nextRow.norm) : false) || (row.box.y > 0.8 && opensWithLegalName);
       if (footerish && (page === lastPage || page === firstPage)) {
         const tokens = cut >= 0 ? first.slice(0, cut + 1) : first.length <= 4 ? first : null;
