@@ -289,6 +289,7 @@ describe('invoice number', () => {
     const read = (line: string) => extract(layoutPage(['Brightwave S.L.', 'FACTURA', line, '25 de noviembre de 2026', 'Total | 1.704,00 €'], { method: 'ocr' })).fields.invoiceNumber?.value ?? null;
     expect(read('Factura n2: RE-2026-2534')).toBe('RE-2026-2534');
     expect(read('Facture n9 FA-2026-0042')).toBe('FA-2026-0042');
+    expect(read('Factura ne: INV-2026-8933')).toBe('INV-2026-8933');
     expect(read('Facturen°:RE-2026-8705')).toBe('RE-2026-8705');
     // Decoys: an order number read the same way is still no invoice number; a plain label still reads.
     expect(read('Pedido n2: PO-4471')).not.toBe('PO-4471');

@@ -4,8 +4,8 @@ import type { Field } from '../types.ts';
 import { overlaps, type DocContext } from './context.ts';
 import { matchAll, rowsBelow, spanBox, spanConfidence, squash, type Row, type Span } from './text.ts';
 
-// "n°" as OCR reads it too: "n2", "n9" before a colon or a space.
-const N_DEGREE = `n(?:[°º]|[29](?=[:\\s]|$))`;
+// "n°" as OCR reads it too: "n2", "n9" before a colon or a space, "ne" before a colon.
+const N_DEGREE = `n(?:[°º]|[29](?=[:\\s]|$)|e(?=:))`;
 const NUM_WORD = `(?:no\\.?|nr\\.?|${N_DEGREE}\\.?|n[ o]\\.?|num\\.?|number|numero|nummer|#|id|ref\\.?)`;
 
 /** Label patterns (normalised text) with weights. */
@@ -35,7 +35,7 @@ interface Candidate {
 }
 
 function cleanValue(text: string): string {
-  return text.replace(/^[#:.\-\s]+/, '').replace(/^n(?:[°º]|[29](?=:))\.?:?/i, '').replace(/[.,;:)\]]+$/, '');
+  return text.replace(/^[#:.\-\s]+/, '').replace(/^n(?:[°º]|[29e](?=:))\.?:?/i, '').replace(/[.,;:)\]]+$/, '');
 }
 
 function valueShape(v: string): number {
